@@ -1,0 +1,57 @@
+"""The directory's data model.
+
+Institutions sign Agreements; People take part in them in a Role; Agreements cover
+FocusAreas and may establish bodies; every fact cites a Source.
+"""
+
+from .agreements import (
+    Agreement,
+    AgreementFocusArea,
+    AgreementKind,
+    AgreementParty,
+    AgreementSource,
+    AgreementStatus,
+    EstablishedBody,
+    EstablishedBodyKind,
+    Participation,
+    ParticipationRole,
+)
+from .common import DatePrecision
+from .focus_areas import FocusArea
+from .institutions import (
+    Institution,
+    InstitutionKind,
+    InstitutionName,
+    InstitutionNameType,
+    InstitutionRelation,
+    InstitutionRelationType,
+)
+from .people import NameOrder, Person, Position
+from .sources import Source, SourceCredit, SourceCreditRole
+
+__all__ = [
+    "Agreement",
+    "AgreementFocusArea",
+    "AgreementKind",
+    "AgreementParty",
+    "AgreementSource",
+    "AgreementStatus",
+    "DatePrecision",
+    "EstablishedBody",
+    "EstablishedBodyKind",
+    "FocusArea",
+    "Institution",
+    "InstitutionKind",
+    "InstitutionName",
+    "InstitutionNameType",
+    "InstitutionRelation",
+    "InstitutionRelationType",
+    "NameOrder",
+    "Participation",
+    "ParticipationRole",
+    "Person",
+    "Position",
+    "Source",
+    "SourceCredit",
+    "SourceCreditRole",
+]

@@ -1,0 +1,325 @@
+"""Agreements, their parties, who did what at the signing, and what they set up."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from .common import (
+    Cited,
+    DatePrecision,
+    NaturalKeyMixin,
+    NaturalKeyQuerySet,
+    TimeStamped,
+    clean_partial_date,
+    format_partial_date,
+    partial_date_constraint,
+    partial_date_iso,
+)
+from .querysets import AgreementQuerySet
+
+MIN_PARTIES_TO_PUBLISH = 2
+
+
+class AgreementKind(models.TextChoices):
+    STRATEGIC_COOPERATION = "strategic_cooperation", "Strategic cooperation agreement"
+    CO_ESTABLISHMENT = "co_establishment", "Agreement to co-establish an institute or school"
+    COOPERATION = "cooperation", "Cooperation agreement"
+    MEMORANDUM = "memorandum", "Memorandum of understanding"
+    OTHER = "other", "Other"
+
+
+class AgreementStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class Agreement(NaturalKeyMixin, TimeStamped):
+    slug = models.SlugField(max_length=160, unique=True)
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=32, choices=AgreementKind, db_index=True)
+    signed_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="First day of the stated period: a month is its 1st, a year is 1 January.",
+    )
+    signed_on_precision = models.CharField(
+        "precision of the signing date",
+        max_length=8,
+        choices=DatePrecision,
+        default=DatePrecision.UNKNOWN,
+    )
+    place = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Venue as the source names it, e.g. Ruxin Conference Center.",
+    )
+    city = models.CharField(max_length=100, blank=True)
+    term_months = models.PositiveSmallIntegerField(
+        "term (months)", null=True, blank=True, help_text="Only when the source states a term."
+    )
+    summary = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=10, choices=AgreementStatus, default=AgreementStatus.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    parties = models.ManyToManyField(
+        "partnerships.Institution", through="AgreementParty", related_name="agreements"
+    )
+    focus_areas = models.ManyToManyField(
+        "partnerships.FocusArea", through="AgreementFocusArea", related_name="agreements"
+    )
+    sources = models.ManyToManyField(
+        "partnerships.Source", through="AgreementSource", related_name="agreements"
+    )
+    search_document = models.TextField(blank=True, editable=False)
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-signed_on", "title"]
+        indexes = [
+            models.Index(fields=["status", "-signed_on"], name="agreement_status_signed_idx"),
+            models.Index(fields=["-published_at"], name="agreement_published_at_idx"),
+        ]
+        constraints = [
+            partial_date_constraint(
+                "signed_on", "signed_on_precision", "agreement_signed_precision"
+            ),
+            models.CheckConstraint(
+                condition=Q(term_months__isnull=True) | Q(term_months__gt=0),
+                name="agreement_term_positive",
+                violation_error_message="A term, when stated, is at least one month.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=AgreementStatus.DRAFT) | Q(published_at__isnull=False),
+                name="agreement_published_has_time",
+                violation_error_message="A published agreement records when it was published.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("agreement-detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self):
+        return self.status == AgreementStatus.PUBLISHED
+
+    @property
+    def signed_on_display(self):
+        return format_partial_date(self.signed_on, self.signed_on_precision)
+
+    @property
+    def signed_on_iso(self):
+        return partial_date_iso(self.signed_on, self.signed_on_precision)
+
+    @property
+    def term_display(self):
+        if not self.term_months:
+            return None
+        years, months = divmod(self.term_months, 12)
+        if months == 0:
+            return f"{years} year{'s' if years != 1 else ''}"
+        return f"{self.term_months} months"
+
+    def clean(self):
+        clean_partial_date(
+            self.signed_on, self.signed_on_precision, "signed_on", "signed_on_precision"
+        )
+        if self.is_published and self.published_at is None:
+            self.published_at = timezone.now()
+
+    def publication_problems(self, party_count):
+        """Why this agreement cannot be published yet, in an editor's words."""
+        if self.is_published and party_count < MIN_PARTIES_TO_PUBLISH:
+            return [
+                f"An agreement needs at least {MIN_PARTIES_TO_PUBLISH} parties before it can be "
+                f"published; it has {party_count}. Add the parties or keep it as a draft."
+            ]
+        return []
+
+
+class AgreementParty(NaturalKeyMixin, Cited):
+    NATURAL_KEY = ("agreement__slug", "institution__slug")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="party_links")
+    institution = models.ForeignKey(
+        "partnerships.Institution", on_delete=models.PROTECT, related_name="party_links"
+    )
+    order = models.PositiveSmallIntegerField(
+        default=0, help_text="Order in which the source names the parties."
+    )
+
+    objects = NaturalKeyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["agreement", "order", "id"]
+        verbose_name = "party"
+        verbose_name_plural = "parties"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "institution"],
+                name="agreement_party_unique",
+                violation_error_message="This institution is already a party to the agreement.",
+            ),
+        ]
+        indexes = [models.Index(fields=["institution", "agreement"], name="party_institution_idx")]
+
+    def __str__(self):
+        return f"{self.institution} — party to {self.agreement}"
+
+
+class ParticipationRole(models.TextChoices):
+    SIGNED = "signed", "Signed"
+    WITNESSED = "witnessed", "Witnessed"
+    PRESIDED = "presided", "Presided or hosted"
+    SPOKE = "spoke", "Spoke"
+    UNVEILED = "unveiled", "Unveiled the nameplate"
+    ATTENDED = "attended", "Attended"
+
+
+class Participation(NaturalKeyMixin, Cited):
+    """What one person did at an agreement's signing, and in which capacity."""
+
+    NATURAL_KEY = ("agreement__slug", "person__slug", "role")
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="participations"
+    )
+    person = models.ForeignKey(
+        "partnerships.Person", on_delete=models.PROTECT, related_name="participations"
+    )
+    role = models.CharField(max_length=16, choices=ParticipationRole, db_index=True)
+    on_behalf_of = models.ForeignKey(
+        "partnerships.Institution",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The party the person signed for, when the source says.",
+    )
+    position = models.ForeignKey(
+        "partnerships.Position",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participations",
+        help_text="The title the person held at the ceremony, when the source gives it.",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = NaturalKeyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["agreement", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "person", "role"],
+                name="participation_unique_role",
+                violation_error_message="This person already has this role on this agreement.",
+            ),
+            models.CheckConstraint(
+                condition=Q(on_behalf_of__isnull=True) | Q(role=ParticipationRole.SIGNED),
+                name="participation_behalf_only_when_signing",
+                violation_error_message="Only a signatory signs on behalf of a party.",
+            ),
+        ]
+        indexes = [models.Index(fields=["person", "agreement"], name="participation_person_idx")]
+
+    def __str__(self):
+        return f"{self.person} — {self.get_role_display().lower()}"
+
+    def clean(self):
+        if self.on_behalf_of_id and self.role != ParticipationRole.SIGNED:
+            raise ValidationError({"on_behalf_of": "Only a signatory signs on behalf of a party."})
+        if self.position_id and self.person_id and self.position.person_id != self.person_id:
+            raise ValidationError({"position": "Choose a position held by this person."})
+
+
+class AgreementFocusArea(NaturalKeyMixin, Cited):
+    NATURAL_KEY = ("agreement__slug", "focus_area__slug")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="focus_links")
+    focus_area = models.ForeignKey(
+        "partnerships.FocusArea", on_delete=models.PROTECT, related_name="agreement_links"
+    )
+
+    objects = NaturalKeyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["agreement", "focus_area__name"]
+        verbose_name = "focus area"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "focus_area"], name="agreement_focus_area_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["focus_area", "agreement"], name="focus_link_area_idx")]
+
+    def __str__(self):
+        return f"{self.focus_area}"
+
+
+class AgreementSource(NaturalKeyMixin, models.Model):
+    NATURAL_KEY = ("agreement__slug", "source__slug")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="source_links")
+    source = models.ForeignKey(
+        "partnerships.Source", on_delete=models.PROTECT, related_name="agreement_links"
+    )
+
+    objects = NaturalKeyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["agreement", "source"]
+        verbose_name = "source"
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "source"], name="agreement_source_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.source}"
+
+
+class EstablishedBodyKind(models.TextChoices):
+    INSTITUTE = "institute", "Institute"
+    SCHOOL = "school", "School"
+    CENTRE = "centre", "Centre"
+    CLASS = "class", "Class or programme"
+    PLATFORM = "platform", "Platform"
+    OTHER = "other", "Other"
+
+
+class EstablishedBody(NaturalKeyMixin, Cited):
+    """Something an agreement set up: an institute, a school, a centre, a class."""
+
+    NATURAL_KEY = ("agreement__slug", "name")
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="established_bodies"
+    )
+    name = models.CharField(max_length=250)
+    kind = models.CharField(max_length=16, choices=EstablishedBodyKind)
+    description = models.TextField(blank=True)
+    planned = models.BooleanField(
+        default=False, help_text="The source announces it as a plan rather than as established."
+    )
+
+    objects = NaturalKeyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["agreement", "name"]
+        verbose_name = "established body"
+        verbose_name_plural = "established bodies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "name"], name="established_body_unique_per_agreement"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name

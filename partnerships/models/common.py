@@ -1,0 +1,151 @@
+"""Building blocks shared by the models: dates of varying precision and citations."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+NOT_STATED = "Not stated"
+
+
+class DatePrecision(models.TextChoices):
+    """How much of a date a source actually states.
+
+    The date column keeps the first day of the stated period (a year is stored as
+    1 January), so that sorting and range filters work; the precision says how much
+    of it is real. ``UNKNOWN`` goes with an empty date.
+    """
+
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+    UNKNOWN = "unknown", "Not stated"
+
+
+def format_partial_date(value, precision):
+    """Write a date only as precisely as the source states it: "2024", "December 2023"."""
+    if value is None or precision == DatePrecision.UNKNOWN:
+        return NOT_STATED
+    if precision == DatePrecision.YEAR:
+        return f"{value.year}"
+    if precision == DatePrecision.MONTH:
+        return value.strftime("%B %Y")
+    return f"{value.day} {value.strftime('%B %Y')}"
+
+
+def partial_date_iso(value, precision):
+    """ISO 8601 reduced precision form: "2024", "2023-12", "2023-12-25", or ``None``."""
+    if value is None or precision == DatePrecision.UNKNOWN:
+        return None
+    if precision == DatePrecision.YEAR:
+        return f"{value.year:04d}"
+    if precision == DatePrecision.MONTH:
+        return f"{value.year:04d}-{value.month:02d}"
+    return value.isoformat()
+
+
+def partial_date_constraint(date_field, precision_field, name):
+    """A date and its precision agree: no date means unknown; a year is 1 January; a month day 1."""
+    # Every branch tests the date for NULL explicitly: a CHECK that evaluates to NULL passes.
+    has_date = Q(**{f"{date_field}__isnull": False})
+    first_of_month = has_date & Q(**{f"{date_field}__day": 1})
+    return models.CheckConstraint(
+        condition=(
+            (Q(**{f"{date_field}__isnull": True}) & Q(**{precision_field: DatePrecision.UNKNOWN}))
+            | (has_date & Q(**{precision_field: DatePrecision.DAY}))
+            | (first_of_month & Q(**{precision_field: DatePrecision.MONTH}))
+            | (
+                first_of_month
+                & Q(**{f"{date_field}__month": 1})
+                & Q(**{precision_field: DatePrecision.YEAR})
+            )
+        ),
+        name=name,
+        violation_error_message=(
+            "The date and its precision disagree: leave the date empty when it is not stated, "
+            "store a month as its first day and a year as 1 January."
+        ),
+    )
+
+
+def clean_partial_date(value, precision, field_name, precision_name):
+    """The rule of :func:`partial_date_constraint`, in words an editor understands."""
+    if value is None and precision != DatePrecision.UNKNOWN:
+        raise ValidationError({field_name: "Enter the date, or set its precision to “Not stated”."})
+    if value is not None and precision == DatePrecision.UNKNOWN:
+        raise ValidationError(
+            {precision_name: "Say whether the source gives the day, the month or only the year."}
+        )
+    if value is not None and precision == DatePrecision.MONTH and value.day != 1:
+        raise ValidationError(
+            {field_name: "Only the month is known: store it as the first day of that month."}
+        )
+    if value is not None and precision == DatePrecision.YEAR and (value.month, value.day) != (1, 1):
+        raise ValidationError(
+            {field_name: "Only the year is known: store it as 1 January of that year."}
+        )
+
+
+class NaturalKeyQuerySet(models.QuerySet):
+    """Looks records up by the model's ``NATURAL_KEY`` so fixtures can say slugs, not ids."""
+
+    def get_by_natural_key(self, *values):
+        return self.get(**dict(zip(self.model.NATURAL_KEY, values, strict=True)))
+
+
+class NaturalKeyMixin:
+    """``natural_key()`` from ``NATURAL_KEY``, a tuple of lookups such as ``"agreement__slug"``.
+
+    Reloading a fixture then updates the same rows instead of adding new ones.
+    """
+
+    NATURAL_KEY: tuple[str, ...] = ("slug",)
+
+    def natural_key(self):
+        values = []
+        for path in self.NATURAL_KEY:
+            value = self
+            for attribute in path.split("__"):
+                value = getattr(value, attribute) if value is not None else None
+            values.append(value.isoformat() if hasattr(value, "isoformat") else value)
+        return tuple(values)
+
+
+class UpdatedAtField(models.DateTimeField):
+    """Stamps every save, like ``auto_now``, but also has a default for raw fixture loads.
+
+    ``auto_now`` fields are skipped by fixture loading and would be left empty.
+    """
+
+    def pre_save(self, model_instance, add):
+        value = timezone.now()
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = UpdatedAtField(default=timezone.now, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Cited(models.Model):
+    """A fact read from a source, with the sentence it was read from kept beside it."""
+
+    source = models.ForeignKey(
+        "partnerships.Source",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The document this fact was read from.",
+    )
+    quote = models.TextField(
+        blank=True,
+        help_text="The sentence of the source that states this fact, copied verbatim.",
+    )
+
+    class Meta:
+        abstract = True

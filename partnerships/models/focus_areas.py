@@ -1,0 +1,58 @@
+"""Fields of cooperation, a small two-level hierarchy readers filter by."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from .common import NaturalKeyMixin
+from .querysets import FocusAreaQuerySet
+
+
+class FocusArea(NaturalKeyMixin, models.Model):
+    slug = models.SlugField(max_length=120, unique=True)
+    name = models.CharField(max_length=150, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="The broader field this one belongs to; empty for a top-level field.",
+    )
+    description = models.TextField(blank=True)
+    search_document = models.TextField(blank=True, editable=False)
+
+    objects = FocusAreaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "focus area"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=F("id")),
+                name="focus_area_not_own_parent",
+                violation_error_message="A field cannot be its own parent.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("focusarea-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        # Two levels keep "a parent includes its sub-fields" a single join.
+        if self.parent_id is None:
+            return
+        if self.pk and self.parent_id == self.pk:
+            raise ValidationError({"parent": "A field cannot be its own parent."})
+        if self.parent.parent_id is not None:
+            raise ValidationError(
+                {"parent": "Choose a top-level field: fields form two levels only."}
+            )
+        if self.pk and self.children.exists():
+            raise ValidationError(
+                {"parent": "This field has sub-fields of its own, so it must stay top-level."}
+            )

@@ -1,0 +1,153 @@
+"""Institutions: universities, hospitals, academies… with their other names and links."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from .common import Cited, NaturalKeyMixin, NaturalKeyQuerySet, TimeStamped
+from .querysets import InstitutionQuerySet
+
+
+class InstitutionKind(models.TextChoices):
+    UNIVERSITY = "university", "University"
+    MEDICAL_UNIVERSITY = "medical_university", "Medical university or college"
+    HOSPITAL = "hospital", "Hospital"
+    RESEARCH_INSTITUTE = "research_institute", "Research institute"
+    ACADEMY = "academy", "Academy"
+    SCHOOL = "school", "School or faculty"
+    GOVERNMENT = "government", "Government body"
+    OTHER = "other", "Other"
+
+
+class Institution(NaturalKeyMixin, TimeStamped):
+    slug = models.SlugField(max_length=120, unique=True)
+    name = models.CharField("full name", max_length=255, help_text="The official English name.")
+    kind = models.CharField(max_length=32, choices=InstitutionKind, db_index=True)
+    city = models.CharField(max_length=100, blank=True, db_index=True)
+    region = models.CharField(
+        max_length=100, blank=True, db_index=True, help_text="Province, municipality or SAR."
+    )
+    country = models.CharField(max_length=100, blank=True, db_index=True)
+    website = models.URLField(blank=True)
+    ror_id = models.CharField(
+        "ROR ID",
+        max_length=9,
+        blank=True,
+        validators=[RegexValidator(r"^0[a-z0-9]{6}[0-9]{2}$", "A ROR ID looks like 05qbk4x57.")],
+        help_text="Only when verified in the ROR registry (e.g. 05qbk4x57).",
+    )
+    wikidata_id = models.CharField(
+        "Wikidata ID",
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^Q[1-9][0-9]*$", "A Wikidata ID looks like Q15568.")],
+        help_text="Only when verified on Wikidata (e.g. Q15568).",
+    )
+    description = models.TextField(blank=True)
+    search_document = models.TextField(
+        blank=True, editable=False, help_text="Names, other names and place, for search."
+    )
+
+    objects = InstitutionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["name"], name="institution_name_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ror_id"], condition=~Q(ror_id=""), name="institution_ror_id_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["wikidata_id"],
+                condition=~Q(wikidata_id=""),
+                name="institution_wikidata_id_unique",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("institution-detail", kwargs={"slug": self.slug})
+
+    @property
+    def place(self):
+        return ", ".join(part for part in (self.city, self.region, self.country) if part)
+
+
+class InstitutionNameType(models.TextChoices):
+    """As the ROR registry types names."""
+
+    ACRONYM = "acronym", "Acronym"
+    ALIAS = "alias", "Alias"
+    LABEL = "label", "Label in another language"
+
+
+class InstitutionName(NaturalKeyMixin, Cited):
+    NATURAL_KEY = ("institution__slug", "name", "name_type")
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="names")
+    name = models.CharField(max_length=255)
+    name_type = models.CharField("type", max_length=16, choices=InstitutionNameType)
+    language = models.CharField(
+        max_length=16,
+        blank=True,
+        help_text="BCP 47 language tag of the name (en, zh-Hans, zh-Hant); empty for acronyms.",
+    )
+
+    objects = NaturalKeyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name_type", "name"]
+        verbose_name = "other name"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "name", "name_type"], name="institution_name_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["name"], name="institution_othername_idx")]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_name_type_display()})"
+
+
+class InstitutionRelationType(models.TextChoices):
+    """ROR's parent/child/related links, read from the subject's side."""
+
+    PART_OF = "part_of", "is part of"
+    AFFILIATED_WITH = "affiliated_with", "is affiliated with"
+    RELATED = "related", "is related to"
+
+
+class InstitutionRelation(NaturalKeyMixin, Cited):
+    NATURAL_KEY = ("subject__slug", "relation_type", "object__slug")
+
+    subject = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="relations_from"
+    )
+    relation_type = models.CharField(max_length=20, choices=InstitutionRelationType)
+    object = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="relations_to")
+
+    objects = NaturalKeyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["subject__name", "relation_type"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject", "relation_type", "object"], name="institution_relation_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(subject=F("object")),
+                name="institution_relation_not_self",
+                violation_error_message="An institution cannot be linked to itself.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} {self.get_relation_type_display()} {self.object}"
+
+    def clean(self):
+        if self.subject_id and self.subject_id == self.object_id:
+            raise ValidationError({"object": "An institution cannot be linked to itself."})

@@ -1,0 +1,116 @@
+"""People and the positions they held."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from .common import (
+    Cited,
+    DatePrecision,
+    NaturalKeyMixin,
+    NaturalKeyQuerySet,
+    TimeStamped,
+    clean_partial_date,
+    format_partial_date,
+    partial_date_constraint,
+)
+from .querysets import PersonQuerySet
+
+
+class NameOrder(models.TextChoices):
+    FAMILY_FIRST = "family_first", "Family name first (Wang Chen)"
+    GIVEN_FIRST = "given_first", "Given name first (Nancy Ip)"
+
+
+class Person(NaturalKeyMixin, TimeStamped):
+    slug = models.SlugField(max_length=120, unique=True)
+    family_name = models.CharField(max_length=100)
+    given_name = models.CharField(max_length=100, blank=True)
+    name_order = models.CharField(max_length=16, choices=NameOrder, default=NameOrder.FAMILY_FIRST)
+    native_name = models.CharField(
+        max_length=100, blank=True, help_text="Name in its native script, only where certain."
+    )
+    honorifics = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Titles the sources use (Prof., Academician); not part of the name.",
+    )
+    search_document = models.TextField(blank=True, editable=False)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        verbose_name_plural = "people"
+        indexes = [
+            models.Index(fields=["family_name", "given_name"], name="person_name_idx"),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self):
+        if self.name_order == NameOrder.GIVEN_FIRST:
+            parts = (self.given_name, self.family_name)
+        else:
+            parts = (self.family_name, self.given_name)
+        return " ".join(part for part in parts if part)
+
+    def get_absolute_url(self):
+        return reverse("person-detail", kwargs={"slug": self.slug})
+
+
+class Position(NaturalKeyMixin, Cited):
+    """A title a person held at an institution, as of the date a source reports it."""
+
+    NATURAL_KEY = ("person__slug", "institution__slug", "title", "as_of")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="positions")
+    institution = models.ForeignKey(
+        "partnerships.Institution", on_delete=models.PROTECT, related_name="positions"
+    )
+    title = models.CharField(max_length=200, help_text="E.g. President, Party Secretary.")
+    as_of = models.DateField(null=True, blank=True, help_text="When a source reports it held.")
+    as_of_precision = models.CharField(
+        max_length=8, choices=DatePrecision, default=DatePrecision.UNKNOWN
+    )
+    start_date = models.DateField(null=True, blank=True, help_text="Only when a source says.")
+    end_date = models.DateField(null=True, blank=True, help_text="Only when a source says.")
+
+    objects = NaturalKeyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["person", "-as_of", "institution__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "institution", "title", "as_of"],
+                name="position_unique_per_date",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "institution", "title"],
+                condition=Q(as_of__isnull=True),
+                name="position_unique_undated",
+            ),
+            partial_date_constraint("as_of", "as_of_precision", "position_as_of_precision"),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="position_ends_after_start",
+                violation_error_message="A position cannot end before it starts.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title}, {self.institution}"
+
+    @property
+    def as_of_display(self):
+        return format_partial_date(self.as_of, self.as_of_precision)
+
+    def clean(self):
+        clean_partial_date(self.as_of, self.as_of_precision, "as_of", "as_of_precision")
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "A position cannot end before it starts."})

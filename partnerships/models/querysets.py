@@ -1,0 +1,90 @@
+"""Named reads: views, exports and the API only read through these methods."""
+
+from django.db.models import Count, Prefetch, Q
+
+from .common import NaturalKeyQuerySet
+
+
+class AgreementQuerySet(NaturalKeyQuerySet):
+    def published(self):
+        return self.filter(status="published")
+
+    def visible_to(self, user):
+        """Staff see drafts (marked as such); everyone else sees published records only."""
+        if user is not None and user.is_active and user.is_staff:
+            return self.all()
+        return self.published()
+
+    def for_list(self):
+        from .agreements import AgreementParty
+
+        return self.prefetch_related(
+            Prefetch(
+                "party_links",
+                queryset=AgreementParty.objects.select_related("institution").order_by(
+                    "order", "id"
+                ),
+            ),
+            "focus_areas",
+        )
+
+    def for_detail(self):
+        from .agreements import AgreementFocusArea, AgreementParty, Participation
+
+        return self.prefetch_related(
+            Prefetch(
+                "party_links",
+                queryset=AgreementParty.objects.select_related("institution", "source").order_by(
+                    "order", "id"
+                ),
+            ),
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.select_related(
+                    "person", "on_behalf_of", "position__institution", "source"
+                ).order_by("order", "id"),
+            ),
+            Prefetch(
+                "focus_links",
+                queryset=AgreementFocusArea.objects.select_related("focus_area__parent", "source"),
+            ),
+            "established_bodies",
+            "sources__credits",
+        )
+
+    def involving(self, institution):
+        return self.filter(party_links__institution=institution)
+
+
+class InstitutionQuerySet(NaturalKeyQuerySet):
+    def with_agreement_counts(self):
+        return self.annotate(
+            agreement_count=Count(
+                "party_links__agreement",
+                filter=Q(party_links__agreement__status="published"),
+                distinct=True,
+            )
+        )
+
+    def for_list(self):
+        return self.with_agreement_counts().prefetch_related("names")
+
+
+class PersonQuerySet(NaturalKeyQuerySet):
+    def for_list(self):
+        from .people import Position
+
+        return self.annotate(
+            agreement_count=Count(
+                "participations__agreement",
+                filter=Q(participations__agreement__status="published"),
+                distinct=True,
+            )
+        ).prefetch_related(
+            Prefetch("positions", queryset=Position.objects.select_related("institution"))
+        )
+
+
+class FocusAreaQuerySet(NaturalKeyQuerySet):
+    def top_level(self):
+        return self.filter(parent__isnull=True)

@@ -1,0 +1,67 @@
+"""The documents every fact is read from."""
+
+from django.db import models
+from django.urls import reverse
+
+from .common import NaturalKeyMixin, NaturalKeyQuerySet
+
+
+class Source(NaturalKeyMixin, models.Model):
+    slug = models.SlugField(max_length=120, unique=True)
+    title = models.CharField(max_length=300)
+    publisher = models.CharField(max_length=200, blank=True)
+    url = models.URLField("URL", max_length=500, blank=True, help_text="Only where known.")
+    published_on = models.DateField(
+        null=True, blank=True, help_text="Empty when the document does not say."
+    )
+    language = models.CharField(max_length=16, default="en")
+    document = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="File name of the archived copy of the document the record was curated from.",
+    )
+    notes = models.TextField(blank=True)
+
+    objects = NaturalKeyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("source-detail", kwargs={"slug": self.slug})
+
+
+class SourceCreditRole(models.TextChoices):
+    AUTHOR = "author", "Written by"
+    REPORTER = "reporter", "Reported by"
+    PHOTOGRAPHER = "photographer", "Photographed by"
+    REVIEWER = "reviewer", "Reviewed by"
+    EDITOR = "editor", "Edited by"
+    TRANSLATOR = "translator", "Translated by"
+    DRAFTER = "drafter", "Drafted by"
+    REVISER = "reviser", "Revised by"
+
+
+class SourceCredit(NaturalKeyMixin, models.Model):
+    """A person the document credits (writers, editors…), kept as printed."""
+
+    NATURAL_KEY = ("source__slug", "name", "role")
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="credits")
+    name = models.CharField(max_length=150)
+    role = models.CharField(max_length=16, choices=SourceCreditRole)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = NaturalKeyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["source", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "name", "role"], name="source_credit_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()} {self.name}"
