@@ -7,6 +7,8 @@ scan on SQLite) instead of joins per query. The documents are rebuilt set-wise, 
 a few UPDATE statements, whenever data is loaded, generated or edited in the admin.
 """
 
+from django.contrib.postgres.search import SearchVector
+from django.db import connection
 from django.db.models import CharField, OuterRef, StringAgg, Subquery, Value
 from django.db.models.functions import Coalesce, Concat
 
@@ -21,6 +23,8 @@ from .models import (
 )
 
 SEPARATOR = " · "
+# "simple": no stemming or stop words, so names and abbreviations match as written.
+SEARCH_CONFIG = "simple"
 
 
 def _joined(queryset, field):
@@ -36,6 +40,8 @@ def _joined(queryset, field):
 
 
 def _concat(*parts):
+    if len(parts) == 1:
+        return Coalesce(parts[0], Value(""), output_field=CharField())
     expressions = []
     for part in parts:
         if expressions:
@@ -44,62 +50,85 @@ def _concat(*parts):
     return Concat(*expressions, output_field=CharField())
 
 
+def _update(queryset, weighted_parts):
+    """Store the plain search text and, on PostgreSQL, the weighted full-text vector.
+
+    ``weighted_parts`` maps a weight (A most important … C least) to expressions.
+    """
+    all_parts = [part for parts in weighted_parts.values() for part in parts]
+    values = {"search_document": _concat(*all_parts)}
+    if connection.vendor == "postgresql":
+        vector = None
+        for weight, parts in weighted_parts.items():
+            term = SearchVector(_concat(*parts), weight=weight, config=SEARCH_CONFIG)
+            vector = term if vector is None else vector + term
+        values["search_vector"] = vector
+    queryset.update(**values)
+
+
 def refresh_institutions(queryset=None):
     queryset = Institution.objects.all() if queryset is None else queryset
-    queryset.update(
-        search_document=_concat(
-            "name",
-            _joined(InstitutionName.objects.filter(institution=OuterRef("pk")), "name"),
-            "city",
-            "region",
-            "country",
-        )
+    names = InstitutionName.objects.filter(institution=OuterRef("pk"))
+    _update(
+        queryset,
+        {
+            "A": ["name", _joined(names.filter(name_type="acronym"), "name")],
+            "B": [_joined(names.exclude(name_type="acronym"), "name")],
+            "C": ["city", "region", "country"],
+        },
     )
 
 
 def refresh_people(queryset=None):
     queryset = Person.objects.all() if queryset is None else queryset
     positions = Position.objects.filter(person=OuterRef("pk"))
-    queryset.update(
-        search_document=_concat(
-            "family_name",
-            "given_name",
-            "native_name",
-            _joined(positions, "title"),
-            _joined(positions, "institution__name"),
-        )
+    _update(
+        queryset,
+        {
+            "A": ["family_name", "given_name", "native_name"],
+            "C": [_joined(positions, "title"), _joined(positions, "institution__name")],
+        },
     )
 
 
 def refresh_focus_areas(queryset=None):
     queryset = FocusArea.objects.all() if queryset is None else queryset
-    queryset.update(
-        search_document=_concat(
-            "name",
-            _joined(FocusArea.objects.filter(children=OuterRef("pk")), "name"),
-            "description",
-        )
+    _update(
+        queryset,
+        {
+            "A": ["name"],
+            "B": [_joined(FocusArea.objects.filter(children=OuterRef("pk")), "name")],
+            "C": ["description"],
+        },
     )
 
 
 def refresh_agreements(queryset=None):
     queryset = Agreement.objects.all() if queryset is None else queryset
     parties = Institution.objects.filter(party_links__agreement=OuterRef("pk"))
-    queryset.update(
-        search_document=_concat(
-            "title",
-            _joined(parties, "name"),
-            _joined(
-                InstitutionName.objects.filter(institution__party_links__agreement=OuterRef("pk")),
-                "name",
-            ),
-            _joined(FocusArea.objects.filter(agreement_links__agreement=OuterRef("pk")), "name"),
-            _joined(EstablishedBody.objects.filter(agreement=OuterRef("pk")), "name"),
-            "place",
-            "city",
-            "summary",
-        )
+    party_names = InstitutionName.objects.filter(institution__party_links__agreement=OuterRef("pk"))
+    _update(
+        queryset,
+        {
+            "A": ["title"],
+            "B": [_joined(parties, "name"), _joined(party_names, "name")],
+            "C": [
+                _joined(
+                    FocusArea.objects.filter(agreement_links__agreement=OuterRef("pk")), "name"
+                ),
+                _joined(EstablishedBody.objects.filter(agreement=OuterRef("pk")), "name"),
+                "place",
+                "city",
+                "summary",
+            ],
+        },
     )
+
+
+def refresh_for_institution(institution):
+    """After an institution's names change: its own document and its agreements'."""
+    refresh_institutions(Institution.objects.filter(pk=institution.pk))
+    refresh_agreements(Agreement.objects.filter(party_links__institution=institution))
 
 
 def refresh_all():

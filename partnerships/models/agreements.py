@@ -1,5 +1,6 @@
 """Agreements, their parties, who did what at the signing, and what they set up."""
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -74,6 +75,8 @@ class Agreement(NaturalKeyMixin, TimeStamped):
         "partnerships.Source", through="AgreementSource", related_name="agreements"
     )
     search_document = models.TextField(blank=True, editable=False)
+    # Weighted full-text vector, maintained on PostgreSQL only (stays empty on SQLite).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = AgreementQuerySet.as_manager()
 

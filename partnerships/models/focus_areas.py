@@ -1,5 +1,6 @@
 """Fields of cooperation, a small two-level hierarchy readers filter by."""
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -22,6 +23,8 @@ class FocusArea(NaturalKeyMixin, models.Model):
     )
     description = models.TextField(blank=True)
     search_document = models.TextField(blank=True, editable=False)
+    # Weighted full-text vector, maintained on PostgreSQL only (stays empty on SQLite).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = FocusAreaQuerySet.as_manager()
 

@@ -1,5 +1,6 @@
 """Institutions: universities, hospitals, academies… with their other names and links."""
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -49,6 +50,8 @@ class Institution(NaturalKeyMixin, TimeStamped):
     search_document = models.TextField(
         blank=True, editable=False, help_text="Names, other names and place, for search."
     )
+    # Weighted full-text vector, maintained on PostgreSQL only (stays empty on SQLite).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = InstitutionQuerySet.as_manager()
 

@@ -1,5 +1,6 @@
 """People and the positions they held."""
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -37,6 +38,8 @@ class Person(NaturalKeyMixin, TimeStamped):
         help_text="Titles the sources use (Prof., Academician); not part of the name.",
     )
     search_document = models.TextField(blank=True, editable=False)
+    # Weighted full-text vector, maintained on PostgreSQL only (stays empty on SQLite).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = PersonQuerySet.as_manager()
 
