@@ -1,6 +1,25 @@
 from django.contrib import admin
 from django.urls import path
 
+from . import views
+
 urlpatterns = [
+    path("", views.home, name="home"),
+    path("search/", views.search_everything, name="search"),
+    path("agreements/", views.AgreementListView.as_view(), name="agreement-list"),
+    path("agreements/<slug:slug>/", views.AgreementDetailView.as_view(), name="agreement-detail"),
+    path("institutions/", views.InstitutionListView.as_view(), name="institution-list"),
+    path(
+        "institutions/<slug:slug>/",
+        views.InstitutionDetailView.as_view(),
+        name="institution-detail",
+    ),
+    path("people/", views.PersonListView.as_view(), name="person-list"),
+    path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person-detail"),
+    path("fields/", views.FocusAreaListView.as_view(), name="focusarea-list"),
+    path("fields/<slug:slug>/", views.FocusAreaDetailView.as_view(), name="focusarea-detail"),
+    path("sources/<slug:slug>/", views.SourceDetailView.as_view(), name="source-detail"),
+    path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
     path("admin/", admin.site.urls),
 ]

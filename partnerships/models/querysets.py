@@ -1,8 +1,15 @@
 """Named reads: views, exports and the API only read through these methods."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from .common import NaturalKeyQuerySet
+
+
+def _agreement_focus_area():
+    from .agreements import AgreementFocusArea
+
+    return AgreementFocusArea
 
 
 class AgreementQuerySet(NaturalKeyQuerySet):
@@ -55,6 +62,31 @@ class AgreementQuerySet(NaturalKeyQuerySet):
     def involving(self, institution):
         return self.filter(party_links__institution=institution)
 
+    def in_field(self, focus_area):
+        """Agreements in a field or any of its sub-fields."""
+        return self.filter(
+            Exists(
+                _agreement_focus_area()
+                .objects.filter(agreement=OuterRef("pk"))
+                .filter(Q(focus_area=focus_area) | Q(focus_area__parent=focus_area))
+            )
+        )
+
+    def related_to(self, agreement):
+        """Other agreements sharing a party with this one, newest first."""
+        from .agreements import AgreementParty
+
+        parties = AgreementParty.objects.filter(agreement=agreement).values("institution")
+        return (
+            self.exclude(pk=agreement.pk)
+            .filter(
+                Exists(
+                    AgreementParty.objects.filter(agreement=OuterRef("pk"), institution__in=parties)
+                )
+            )
+            .order_by("-signed_on", "title", "pk")
+        )
+
 
 class InstitutionQuerySet(NaturalKeyQuerySet):
     def with_agreement_counts(self):
@@ -88,3 +120,24 @@ class PersonQuerySet(NaturalKeyQuerySet):
 class FocusAreaQuerySet(NaturalKeyQuerySet):
     def top_level(self):
         return self.filter(parent__isnull=True)
+
+    def with_agreement_counts(self):
+        """Published agreements in each field, its sub-fields included, each counted once."""
+        from .agreements import Agreement
+
+        field = OuterRef(OuterRef("pk"))
+        in_field = (
+            _agreement_focus_area()
+            .objects.filter(agreement=OuterRef("pk"))
+            .filter(Q(focus_area=field) | Q(focus_area__parent=field))
+        )
+        counted = (
+            Agreement.objects.published()
+            .filter(Exists(in_field))
+            .order_by()
+            .annotate(_group=Value(1))
+            .values("_group")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(agreement_count=Coalesce(Subquery(counted), Value(0)))

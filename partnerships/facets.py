@@ -1,0 +1,320 @@
+"""Counts beside each filter option, and the links that toggle them.
+
+Counts are disjunctive, as data browsers show them: an option's count is the number
+of results under every *other* active filter plus that option, so choosing a second
+institution (either side, OR) never shows a misleading zero. Many-to-many links are
+counted with ``Count(distinct=True)``: an agreement with two fields counts once in each.
+Each facet costs one or two queries whatever the number of rows.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F
+from django.db.models.functions import Coalesce, ExtractYear
+
+from .models import (
+    AgreementFocusArea,
+    AgreementKind,
+    AgreementParty,
+    FocusArea,
+    Institution,
+    InstitutionKind,
+    Participation,
+    ParticipationRole,
+    Person,
+)
+
+TOP_OPTIONS = 12
+
+
+@dataclass
+class Option:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+    url: str = ""
+    children: list["Option"] = field(default_factory=list)
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    options: list[Option]
+
+    @property
+    def has_selection(self):
+        return any(o.selected or any(c.selected for c in o.children) for o in self.options)
+
+
+@dataclass
+class ActiveFilter:
+    name: str
+    label: str
+    value: str
+    value_label: str
+    remove_url: str
+
+
+def toggled_query(params, name, value):
+    """The query string with ``value`` of ``name`` switched on or off, back to page one."""
+    params = params.copy()
+    params.pop("page", None)
+    values = [v for v in params.getlist(name) if v]
+    value = str(value)
+    if value in values:
+        values.remove(value)
+    else:
+        values.append(value)
+    params.setlist(name, values)
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+def _options(rows, name, params, selected, labels=None):
+    selected = {str(value) for value in selected}
+    options = []
+    for value, count in rows:
+        if value in (None, ""):
+            continue
+        text = str(value)
+        options.append(
+            Option(
+                value=text,
+                label=(labels or {}).get(value, text),
+                count=count,
+                selected=text in selected,
+                url=toggled_query(params, name, text),
+            )
+        )
+    return options
+
+
+def _party_counts(agreements, group_by, limit=None, only=None):
+    rows = AgreementParty.objects.filter(agreement__in=agreements.values("pk"))
+    if only is not None:
+        rows = rows.filter(**{f"{group_by}__in": only})
+    rows = (
+        rows.values(group_by)
+        .annotate(count=Count("agreement", distinct=True))
+        .order_by("-count", group_by)
+        .values_list(group_by, "count")
+    )
+    return list(rows[:limit] if limit else rows)
+
+
+def _with_selected(rows, group_by, agreements, selected):
+    """The top options, plus any selected option that did not make the top list."""
+    present = {value for value, _ in rows}
+    missing = [value for value in selected if value not in present]
+    if missing:
+        rows = rows + _party_counts(agreements, group_by, only=missing)
+    return rows
+
+
+def agreement_facets(filterset, params, focus_areas):
+    active = filterset.active
+    facets = []
+
+    # Fields: a parent counts agreements in it or any of its sub-fields, once each.
+    base = filterset.queryset_without("field")
+    links = AgreementFocusArea.objects.filter(agreement__in=base.values("pk"))
+    leaf_counts = dict(
+        links.values("focus_area_id")
+        .annotate(count=Count("agreement", distinct=True))
+        .values_list("focus_area_id", "count")
+    )
+    top_counts = dict(
+        links.annotate(top=Coalesce(F("focus_area__parent_id"), F("focus_area_id")))
+        .values("top")
+        .annotate(count=Count("agreement", distinct=True))
+        .values_list("top", "count")
+    )
+    selected_fields = set(active.get("field", []))
+    field_options = []
+    for area in focus_areas:
+        if area.parent_id is not None:
+            continue
+        children = [
+            Option(
+                value=child.slug,
+                label=child.name,
+                count=leaf_counts.get(child.pk, 0),
+                selected=child.slug in selected_fields,
+                url=toggled_query(params, "field", child.slug),
+            )
+            for child in focus_areas
+            if child.parent_id == area.pk
+        ]
+        field_options.append(
+            Option(
+                value=area.slug,
+                label=area.name,
+                count=top_counts.get(area.pk, 0),
+                selected=area.slug in selected_fields,
+                url=toggled_query(params, "field", area.slug),
+                children=[c for c in children if c.count or c.selected],
+            )
+        )
+    field_options = [o for o in field_options if o.count or o.selected or o.children]
+    facets.append(Facet("field", "Field", field_options))
+
+    # Years, in date order.
+    years = (
+        filterset.queryset_without("year")
+        .filter(signed_on__isnull=False)
+        .annotate(year=ExtractYear("signed_on"))
+        .values("year")
+        .annotate(count=Count("pk"))
+        .order_by("-year")
+        .values_list("year", "count")
+    )
+    facets.append(
+        Facet("year", "Year signed", _options(years, "year", params, active.get("year", [])))
+    )
+
+    # Institutions (either side): the most frequent, plus those chosen.
+    base = filterset.queryset_without("institution")
+    selected = active.get("institution", [])
+    rows = _with_selected(
+        _party_counts(base, "institution__slug", TOP_OPTIONS), "institution__slug", base, selected
+    )
+    names = dict(
+        Institution.objects.filter(slug__in=[slug for slug, _ in rows]).values_list("slug", "name")
+    )
+    facets.append(
+        Facet("institution", "Institution", _options(rows, "institution", params, selected, names))
+    )
+
+    rows = _party_counts(filterset.queryset_without("institution_kind"), "institution__kind")
+    facets.append(
+        Facet(
+            "institution_kind",
+            "Kind of institution",
+            _options(
+                rows,
+                "institution_kind",
+                params,
+                active.get("institution_kind", []),
+                dict(InstitutionKind.choices),
+            ),
+        )
+    )
+
+    kinds = (
+        filterset.queryset_without("kind")
+        .values("kind")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "kind")
+        .values_list("kind", "count")
+    )
+    facets.append(
+        Facet(
+            "kind",
+            "Kind of agreement",
+            _options(kinds, "kind", params, active.get("kind", []), dict(AgreementKind.choices)),
+        )
+    )
+
+    for place, label in (("country", "Country"), ("region", "Region"), ("city", "City")):
+        base = filterset.queryset_without(place)
+        group_by = f"institution__{place}"
+        selected = active.get(place, [])
+        rows = _with_selected(_party_counts(base, group_by, TOP_OPTIONS), group_by, base, selected)
+        facets.append(Facet(place, label, _options(rows, place, params, selected)))
+    return facets
+
+
+def institution_facets(filterset, params):
+    active = filterset.active
+    facets = []
+    kinds = (
+        filterset.queryset_without("kind")
+        .values("kind")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "kind")
+        .values_list("kind", "count")
+    )
+    facets.append(
+        Facet(
+            "kind",
+            "Kind",
+            _options(kinds, "kind", params, active.get("kind", []), dict(InstitutionKind.choices)),
+        )
+    )
+    for place, label in (("country", "Country"), ("region", "Region"), ("city", "City")):
+        rows = (
+            filterset.queryset_without(place)
+            .exclude(**{place: ""})
+            .values(place)
+            .annotate(count=Count("pk"))
+            .order_by("-count", place)
+            .values_list(place, "count")[:TOP_OPTIONS]
+        )
+        facets.append(
+            Facet(place, label, _options(list(rows), place, params, active.get(place, [])))
+        )
+    return facets
+
+
+def person_facets(filterset, params):
+    people = filterset.queryset_without("role")
+    rows = (
+        Participation.objects.filter(person__in=people.values("pk"), agreement__status="published")
+        .values("role")
+        .annotate(count=Count("person", distinct=True))
+        .order_by("-count", "role")
+        .values_list("role", "count")
+    )
+    options = _options(
+        rows, "role", params, filterset.active.get("role", []), dict(ParticipationRole.choices)
+    )
+    return [Facet("role", "Role at a signing", options)]
+
+
+FILTER_LABEL_MODELS = {"institution": Institution, "person": Person, "field": FocusArea}
+
+
+def active_filters(filterset, params, known_labels=None):
+    """Chips for each active filter value, each with a link that removes only it.
+
+    Returns the chips and the slugs that name no record (shown as notices).
+    """
+    known_labels = dict(known_labels or {})
+    chips, unknown = [], []
+    for name, values in filterset.active.items():
+        filter_label = filterset.filters[name].label
+        labels = known_labels.get(name)
+        if labels is None and name in FILTER_LABEL_MODELS:
+            model = FILTER_LABEL_MODELS[name]
+            found = model.objects.filter(slug__in=values)
+            labels = {record.slug: str(record) for record in found}
+        elif labels is None:
+            form_field = filterset.form.fields[name]
+            labels = getattr(form_field, "valid_choices", {})
+        for value in values:
+            text = str(value)
+            if name in FILTER_LABEL_MODELS and text not in labels:
+                unknown.append((filter_label, text))
+            chips.append(
+                ActiveFilter(
+                    name=name,
+                    label=filter_label,
+                    value=text,
+                    value_label=str(labels.get(value, labels.get(text, text))),
+                    remove_url=_removed_query(params, name, text),
+                )
+            )
+    return chips, unknown
+
+
+def _removed_query(params, name, value):
+    params = params.copy()
+    params.pop("page", None)
+    if name in ("q", "signed_from", "signed_to"):
+        params.pop(name, None)
+    else:
+        params.setlist(name, [v for v in params.getlist(name) if v != value])
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"

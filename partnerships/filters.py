@@ -1,0 +1,403 @@
+"""FilterSets: one definition of each filter serves the HTML pages, the downloads and the API.
+
+Query strings are untrusted. Every value is parsed by a form field; a value that does
+not parse is dropped (the filter is ignored) and the page says so, never a 500.
+Several values of one filter mean *any of them*; different filters must *all* hold.
+"""
+
+import re
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q
+
+from . import search
+from .models import (
+    Agreement,
+    AgreementFocusArea,
+    AgreementKind,
+    AgreementParty,
+    FocusArea,
+    Institution,
+    InstitutionKind,
+    Participation,
+    Person,
+    Position,
+)
+
+SLUG_PATTERN = re.compile(r"^[-a-zA-Z0-9_]{1,160}$")
+MAX_VALUES = 20
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
+
+def _reject_control_characters(value):
+    if any(ord(char) < 32 and char not in "\t\n\r" for char in value):
+        raise ValidationError("Remove the control characters from this value.")
+
+
+class SearchTextField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", search.MAX_QUERY_LENGTH)
+        kwargs.setdefault("validators", [_reject_control_characters])
+        super().__init__(**kwargs)
+
+
+class SearchFilter(django_filters.CharFilter):
+    field_class = SearchTextField
+
+
+class MultipleValueField(forms.Field):
+    """Any number (up to ``MAX_VALUES``) of repeated query parameters, each validated."""
+
+    widget = forms.MultipleHiddenInput
+    item_label = "value"
+
+    def to_python(self, value):
+        if not value:
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        if len(values) > MAX_VALUES:
+            raise ValidationError(f"Choose at most {MAX_VALUES} values here.")
+        return [self.clean_item(str(item).strip()) for item in values if str(item).strip()]
+
+    def clean_item(self, item):
+        return item
+
+    def validate(self, value):
+        if self.required and not value:
+            raise ValidationError(self.error_messages["required"], code="required")
+
+
+class SlugListField(MultipleValueField):
+    def clean_item(self, item):
+        if not SLUG_PATTERN.match(item):
+            raise ValidationError(f"“{item[:40]}” is not a valid {self.item_label}.")
+        return item
+
+
+class ChoiceListField(MultipleValueField):
+    def __init__(self, *, choices=(), **kwargs):
+        self.valid_choices = dict(choices)
+        super().__init__(**kwargs)
+
+    def clean_item(self, item):
+        if item not in self.valid_choices:
+            raise ValidationError(f"“{item[:40]}” is not a known {self.item_label}.")
+        return item
+
+
+class YearListField(MultipleValueField):
+    def clean_item(self, item):
+        if not item.isdigit() or not MIN_YEAR <= int(item) <= MAX_YEAR:
+            raise ValidationError(f"“{item[:40]}” is not a year between {MIN_YEAR} and {MAX_YEAR}.")
+        return int(item)
+
+
+class TextListField(MultipleValueField):
+    def clean_item(self, item):
+        _reject_control_characters(item)
+        if len(item) > 100:
+            raise ValidationError("A place name is at most 100 characters.")
+        return item
+
+
+class ListFilter(django_filters.Filter):
+    """A filter over repeated parameters; ``method`` receives the cleaned list."""
+
+    def __init__(self, *args, item_label="value", choices=None, **kwargs):
+        self.item_label = item_label
+        self.choices = choices
+        super().__init__(*args, **kwargs)
+
+    @property
+    def field(self):
+        if not hasattr(self, "_field"):
+            field = self.field_class(
+                label=self.label,
+                required=False,
+                **({"choices": self.choices} if self.choices else {}),
+            )
+            field.item_label = self.item_label
+            self._field = field
+        return self._field
+
+
+class SlugListFilter(ListFilter):
+    field_class = SlugListField
+
+
+class ChoiceListFilter(ListFilter):
+    field_class = ChoiceListField
+
+
+class YearListFilter(ListFilter):
+    field_class = YearListField
+
+
+class TextListFilter(ListFilter):
+    field_class = TextListField
+
+
+class DateRangeForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("signed_from"), cleaned.get("signed_to")
+        if start and end and end < start:
+            self.add_error("signed_to", "The end of the date range is before its start.")
+        return cleaned
+
+
+SORT_CHOICES = {
+    "newest": ("Newest first", ("-signed_on", "title", "pk")),
+    "oldest": ("Oldest first", ("signed_on", "title", "pk")),
+    "title": ("Title A–Z", ("title", "pk")),
+    "recent": ("Recently added", ("-published_at", "pk")),
+}
+RELEVANCE = "relevance"
+
+
+class FacetedFilterSet(django_filters.FilterSet):
+    """A FilterSet whose options can be counted beside them (see ``facets.py``)."""
+
+    FACETS: tuple[str, ...] = ()
+
+    def queryset_without(self, excluded):
+        """Results with every valid filter applied but ``excluded``, unsorted (for facets)."""
+        queryset = self.queryset.all()
+        for name, value in self.form.cleaned_data.items():
+            if name in (excluded, "sort") or value in (None, "", []):
+                continue
+            queryset = self.filters[name].filter(queryset, value)
+        return queryset.order_by()
+
+    @property
+    def active(self):
+        """Valid, non-empty filter values: ``{name: [values]}``."""
+        active = {}
+        for name, value in self.form.cleaned_data.items():
+            if name == "sort" or value in (None, "", []):
+                continue
+            active[name] = value if isinstance(value, list) else [value]
+        return active
+
+
+class AgreementFilterSet(FacetedFilterSet):
+    """Filters of the agreement list, its facets, its downloads and the API."""
+
+    q = SearchFilter(label="Search agreements", method="filter_search")
+    institution = SlugListFilter(
+        label="Institution", method="filter_institution", item_label="institution"
+    )
+    institution_kind = ChoiceListFilter(
+        label="Kind of institution",
+        method="filter_institution_kind",
+        choices=InstitutionKind.choices,
+        item_label="kind of institution",
+    )
+    country = TextListFilter(label="Country", method="filter_place", item_label="country")
+    region = TextListFilter(label="Region", method="filter_place", item_label="region")
+    city = TextListFilter(label="City", method="filter_place", item_label="city")
+    field = SlugListFilter(label="Field", method="filter_field", item_label="field")
+    year = YearListFilter(label="Year signed", method="filter_year", item_label="year")
+    signed_from = django_filters.DateFilter(
+        label="Signed from", field_name="signed_on", lookup_expr="gte"
+    )
+    signed_to = django_filters.DateFilter(
+        label="Signed until", field_name="signed_on", lookup_expr="lte"
+    )
+    kind = ChoiceListFilter(
+        label="Kind of agreement",
+        method="filter_kind",
+        choices=AgreementKind.choices,
+        item_label="kind of agreement",
+    )
+    person = SlugListFilter(label="Person", method="filter_person", item_label="person")
+    sort = django_filters.ChoiceFilter(
+        label="Sort by",
+        method="filter_sort",
+        choices=[(RELEVANCE, "Relevance")]
+        + [(key, label) for key, (label, _) in SORT_CHOICES.items()],
+        empty_label=None,
+    )
+
+    # Filters whose options are counted beside them, in display order.
+    FACETS = (
+        "field",
+        "year",
+        "institution",
+        "institution_kind",
+        "kind",
+        "country",
+        "region",
+        "city",
+    )
+
+    class Meta:
+        model = Agreement
+        fields = []
+        form = DateRangeForm
+
+    def filter_search(self, queryset, name, value):
+        return search.search(queryset, value, "title")
+
+    def filter_institution(self, queryset, name, slugs):
+        if not slugs:
+            return queryset
+        return queryset.filter(
+            Exists(
+                AgreementParty.objects.filter(agreement=OuterRef("pk"), institution__slug__in=slugs)
+            )
+        )
+
+    def filter_institution_kind(self, queryset, name, kinds):
+        if not kinds:
+            return queryset
+        return queryset.filter(
+            Exists(
+                AgreementParty.objects.filter(agreement=OuterRef("pk"), institution__kind__in=kinds)
+            )
+        )
+
+    def filter_place(self, queryset, name, values):
+        if not values:
+            return queryset
+        return queryset.filter(
+            Exists(
+                AgreementParty.objects.filter(
+                    agreement=OuterRef("pk"), **{f"institution__{name}__in": values}
+                )
+            )
+        )
+
+    def filter_field(self, queryset, name, slugs):
+        """A parent field includes its sub-fields."""
+        if not slugs:
+            return queryset
+        return queryset.filter(
+            Exists(
+                AgreementFocusArea.objects.filter(agreement=OuterRef("pk")).filter(
+                    Q(focus_area__slug__in=slugs) | Q(focus_area__parent__slug__in=slugs)
+                )
+            )
+        )
+
+    def filter_year(self, queryset, name, years):
+        if not years:
+            return queryset
+        # Ranges rather than ExtractYear so the index on signed_on serves the filter.
+        condition = Q()
+        for year in years:
+            condition |= Q(signed_on__gte=f"{year}-01-01", signed_on__lte=f"{year}-12-31")
+        return queryset.filter(condition)
+
+    def filter_kind(self, queryset, name, kinds):
+        return queryset.filter(kind__in=kinds) if kinds else queryset
+
+    def filter_person(self, queryset, name, slugs):
+        if not slugs:
+            return queryset
+        return queryset.filter(
+            Exists(Participation.objects.filter(agreement=OuterRef("pk"), person__slug__in=slugs))
+        )
+
+    def filter_sort(self, queryset, name, value):
+        if value in SORT_CHOICES:
+            return queryset.order_by(*SORT_CHOICES[value][1])
+        return queryset
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        # Without an explicit sort, a search orders by relevance; anything else newest first.
+        cleaned = self.form.cleaned_data
+        if not cleaned.get("sort") and not cleaned.get("q"):
+            queryset = queryset.order_by(*SORT_CHOICES["newest"][1])
+        return queryset
+
+
+class InstitutionFilterSet(FacetedFilterSet):
+    q = SearchFilter(label="Search institutions", method="filter_search")
+    kind = ChoiceListFilter(
+        label="Kind", method="filter_kind", choices=InstitutionKind.choices, item_label="kind"
+    )
+    country = TextListFilter(label="Country", method="filter_place", item_label="country")
+    region = TextListFilter(label="Region", method="filter_place", item_label="region")
+    city = TextListFilter(label="City", method="filter_place", item_label="city")
+    sort = django_filters.ChoiceFilter(
+        label="Sort by",
+        method="filter_sort",
+        choices=[("name", "Name A–Z"), ("agreements", "Most agreements")],
+        empty_label=None,
+    )
+
+    FACETS = ("kind", "country", "region", "city")
+
+    class Meta:
+        model = Institution
+        fields = []
+
+    def filter_search(self, queryset, name, value):
+        return search.search(queryset, value, "name")
+
+    def filter_kind(self, queryset, name, kinds):
+        return queryset.filter(kind__in=kinds) if kinds else queryset
+
+    def filter_place(self, queryset, name, values):
+        return queryset.filter(**{f"{name}__in": values}) if values else queryset
+
+    def filter_sort(self, queryset, name, value):
+        if value == "agreements":
+            return queryset.order_by("-agreement_count", "name")
+        return queryset.order_by("name", "pk")
+
+
+class PersonFilterSet(FacetedFilterSet):
+    q = SearchFilter(label="Search people", method="filter_search")
+    institution = SlugListFilter(
+        label="Institution", method="filter_institution", item_label="institution"
+    )
+    role = ChoiceListFilter(
+        label="Role at a signing",
+        method="filter_role",
+        choices=Participation._meta.get_field("role").choices,
+        item_label="role",
+    )
+
+    FACETS = ("role",)
+
+    class Meta:
+        model = Person
+        fields = []
+
+    def filter_search(self, queryset, name, value):
+        return search.search(queryset, value, "family_name")
+
+    def filter_institution(self, queryset, name, slugs):
+        if not slugs:
+            return queryset
+        return queryset.filter(
+            Exists(Position.objects.filter(person=OuterRef("pk"), institution__slug__in=slugs))
+        )
+
+    def filter_role(self, queryset, name, roles):
+        if not roles:
+            return queryset
+        return queryset.filter(
+            Exists(
+                Participation.objects.filter(
+                    person=OuterRef("pk"), role__in=roles, agreement__status="published"
+                )
+            )
+        )
+
+
+class FocusAreaFilterSet(FacetedFilterSet):
+    q = SearchFilter(label="Search fields", method="filter_search")
+
+    class Meta:
+        model = FocusArea
+        fields = []
+
+    def filter_search(self, queryset, name, value):
+        return search.search(queryset, value, "name")

@@ -1,0 +1,38 @@
+"""Template helpers for the public pages."""
+
+import re
+
+from django import template
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+
+from partnerships.search import query_words
+
+register = template.Library()
+
+
+@register.simple_tag
+def highlight(text, query=""):
+    """Wrap the words of ``query`` found in ``text`` in <mark>, escaping everything else.
+
+    A tag rather than a filter: pages without a search have no ``query`` at all.
+    """
+    escape = conditional_escape
+    text = "" if text is None else str(text)
+    words = sorted({w for w in query_words(query) if len(w) > 1}, key=len, reverse=True)
+    if not words:
+        return escape(text)
+    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+    pieces, position = [], 0
+    for match in pattern.finditer(text):
+        pieces.append(escape(text[position : match.start()]))
+        pieces.append(format_html("<mark>{}</mark>", match.group(0)))
+        position = match.end()
+    pieces.append(escape(text[position:]))
+    return mark_safe("".join(str(piece) for piece in pieces))
+
+
+@register.filter
+def not_stated(value):
+    """What a source does not state is said to be so, never left blank."""
+    return value if value not in (None, "") else "Not stated"
