@@ -1,0 +1,1 @@
+"""Open data: downloads (CSV/JSON), feeds, sitemap and structured data."""
