@@ -31,7 +31,8 @@ class EditorFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def in_editors_group(self, create, extracted, **kwargs):
-        if create:
+        """Pass ``in_editors_group=False`` for a staff account outside the group."""
+        if create and extracted is not False:
             self.groups.add(Group.objects.get(name=EDITORS))
 
 
