@@ -55,7 +55,8 @@ def _search_postgresql(queryset, query):
 
 
 def _search_fallback(queryset, query, name_field):
-    words = query_words(query) or [query]
+    # One-letter words would match nearly everything as substrings.
+    words = [word for word in query_words(query) if len(word) > 1] or [query]
     for word in words:
         queryset = queryset.filter(search_document__icontains=word)
     return queryset.annotate(

@@ -9,3 +9,7 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Serve static files from the finders without a collectstatic run (as in development).
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,103 @@
+"""Detail pages: what the sources state, linked; what they do not, said to be unstated."""
+
+import pytest
+from django.urls import reverse
+
+from partnerships.models import Agreement
+
+
+def get(client, name, slug):
+    response = client.get(reverse(name, kwargs={"slug": slug}))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_year_only_date_is_written_as_the_year(client, curated):
+    html = get(client, "agreement-detail", "hkust-pumch-strategic-cooperation-2024")
+    assert '<time datetime="2024">2024</time>' in html
+    assert "1 January 2024" not in html
+
+
+def test_a_day_precise_date_is_written_in_full(client, curated):
+    html = get(client, "agreement-detail", "ustb-puth-strategic-cooperation-2023")
+    assert "25 December 2023" in html
+
+
+def test_the_agreement_page_says_who_signed_for_whom_and_links_them(client, curated):
+    html = get(client, "agreement-detail", "beihang-pumc-strategic-cooperation-2023")
+    assert 'href="/people/wang-chen/"' in html
+    assert "signed for" in html
+    assert 'href="/institutions/pumc/"' in html
+    assert "Ruxin Conference Center" in html
+
+
+def test_what_a_source_does_not_state_is_shown_as_not_stated(client, curated):
+    html = get(client, "agreement-detail", "ustb-puth-strategic-cooperation-2023")
+    # No venue and no term are given in the USTB–PUTH release.
+    assert html.count("Not stated") >= 2
+
+
+def test_the_agreement_page_shows_its_term_and_what_it_established(client, curated):
+    html = get(client, "agreement-detail", "hkust-pumch-strategic-cooperation-2024")
+    assert "3 years" in html
+    html = get(client, "agreement-detail", "neu-ghntc-northern-institute-2023")
+    assert "Northern Institute of Advanced Medical Research" in html
+
+
+def test_the_source_is_cited_with_its_credits(client, curated):
+    html = get(client, "agreement-detail", "beihang-pumc-strategic-cooperation-2023")
+    assert "Lu Meili" in html
+    assert 'href="/sources/' in html
+
+
+def test_the_institution_page_shows_partners_agreements_and_people(client, curated):
+    html = get(client, "institution-detail", "pumch")
+    assert 'href="/institutions/hkust/"' in html
+    assert "hkust-pumch-strategic-cooperation-2024" in html
+    assert "Zhang Shuyang" in html
+
+
+def test_the_institution_page_links_parent_and_children(client, curated):
+    assert 'href="/institutions/cams/"' in get(client, "institution-detail", "fuwai-hospital")
+    assert 'href="/institutions/fuwai-hospital/"' in get(client, "institution-detail", "cams")
+
+
+def test_the_person_page_lists_positions_and_roles(client, curated):
+    html = get(client, "person-detail", "wang-chen")
+    assert "President" in html
+    assert "Signed" in html
+    assert 'href="/agreements/beihang-pumc-strategic-cooperation-2023/"' in html
+
+
+def test_the_field_page_lists_sub_fields_agreements_and_active_institutions(client, curated):
+    html = get(client, "focusarea-detail", "medicine-engineering-integration")
+    assert 'href="/fields/medical-ai/"' in html
+    assert "Most active institutions" in html
+    assert "neu-ghntc-northern-institute-2023" in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/agreements/", "/institutions/", "/people/", "/fields/", "/institutions/pumch/"],
+)
+def test_every_page_has_a_title_description_and_canonical_url(client, curated, url):
+    html = client.get(url).content.decode()
+    assert "<title>" in html and 'name="description"' in html
+    assert f'rel="canonical" href="http://testserver{url}"' in html
+
+
+def test_a_draft_agreement_is_a_404_for_the_public_and_marked_for_staff(
+    client, admin_client, curated
+):
+    Agreement.objects.filter(slug="ustb-puth-strategic-cooperation-2023").update(status="draft")
+    url = reverse("agreement-detail", kwargs={"slug": "ustb-puth-strategic-cooperation-2023"})
+    assert client.get(url).status_code == 404
+    response = admin_client.get(url)
+    assert response.status_code == 200
+    assert "Draft — not public" in response.content.decode()
+
+
+def test_an_unknown_record_gets_the_friendly_404_page(client, db):
+    response = client.get("/institutions/no-such-institution/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()

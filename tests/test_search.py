@@ -1,0 +1,97 @@
+"""One search box across every record type, on both databases."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+SEARCH_URL = reverse("search")
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="typo tolerance needs PostgreSQL's pg_trgm"
+)
+
+
+def section(response, label):
+    return {s["label"]: s for s in response.context["sections"]}[label]
+
+
+def result_names(response, label):
+    return [str(item) for item in section(response, label)["results"]]
+
+
+@pytest.mark.parametrize(
+    ("query", "institution"),
+    [
+        ("PUMCH", "Peking Union Medical College Hospital"),
+        ("USTB", "University of Science and Technology Beijing"),
+        ("HKUST", "Hong Kong University of Science and Technology"),
+        ("BUAA", "Beihang University"),
+        ("Beihang", "Beihang University"),
+        ("北京协和医院", "Peking Union Medical College Hospital"),
+        ("Union Medical", "Peking Union Medical College Hospital"),
+    ],
+)
+def test_names_abbreviations_and_native_names_find_the_institution(
+    client, curated, query, institution
+):
+    response = client.get(SEARCH_URL, {"q": query})
+    assert response.status_code == 200
+    assert institution in result_names(response, "Institutions")
+
+
+def test_an_abbreviation_finds_the_agreements_of_that_institution(client, curated):
+    response = client.get(SEARCH_URL, {"q": "PUMCH"})
+    agreements = section(response, "Agreements")["results"]
+    assert [a.slug for a in agreements] == ["hkust-pumch-strategic-cooperation-2024"]
+
+
+def test_the_exact_name_ranks_first(client, curated):
+    response = client.get(SEARCH_URL, {"q": "Tianjin University"})
+    assert result_names(response, "Institutions")[0] == "Tianjin University"
+
+
+def test_people_are_found_by_name(client, curated):
+    response = client.get(SEARCH_URL, {"q": "Wang Chen"})
+    assert result_names(response, "People")[0] == "Wang Chen"
+
+
+@on_postgresql
+@pytest.mark.parametrize("typo", ["Tianjn", "Tianj", "Beihnag University"])
+def test_typos_and_parts_of_names_still_find_things_on_postgresql(client, curated, typo):
+    response = client.get(SEARCH_URL, {"q": typo})
+    assert response.context["total"] > 0
+
+
+def test_matched_terms_are_highlighted_and_the_rest_escaped(client, curated):
+    html = client.get(SEARCH_URL, {"q": "PUMCH"}).content.decode()
+    assert "<mark>PUMCH</mark>" in html
+
+
+def test_no_results_suggests_what_to_try(client, curated):
+    response = client.get(SEARCH_URL, {"q": "Quantum basket weaving"})
+    html = response.content.decode()
+    assert response.context["total"] == 0
+    assert "No results for" in html
+    assert "Try an abbreviation" in html
+
+
+def test_a_search_string_longer_than_the_limit_is_refused_with_a_clear_message(client, db):
+    response = client.get(SEARCH_URL, {"q": "x" * 500})
+    assert response.status_code == 400
+    assert "at most 200 characters" in response.content.decode()
+
+
+def test_drafts_are_not_found_by_the_public(client, curated):
+    from tests.factories import DraftAgreementFactory
+
+    DraftAgreementFactory(title="Secret quantum cooperation")
+    from partnerships.search_documents import refresh_agreements
+
+    refresh_agreements()
+    response = client.get(SEARCH_URL, {"q": "quantum"})
+    assert response.context["total"] == 0
+
+
+def test_the_agreement_list_searches_and_orders_by_relevance(client, curated):
+    response = client.get(reverse("agreement-list"), {"q": "Tianjin"})
+    slugs = [a.slug for a in response.context["object_list"]]
+    assert slugs[0] == "tju-tijmu-strategic-cooperation-2017"
