@@ -2,6 +2,8 @@
 
 import pytest
 from django.contrib import admin as django_admin
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import path, reverse
 
 from partnerships import models, search_documents
@@ -154,6 +156,12 @@ def test_audit_fields_are_shown_but_not_editable(admin_client, directory):
     form_fields = response.context["adminform"].form.fields
     assert not {"created_at", "updated_at", "published_at"} & set(form_fields)
     assert "Published at" in response.text
+
+
+def test_the_add_page_shows_no_audit_times_for_a_record_not_yet_created(admin_client, db):
+    response = admin_client.get(admin_url(models.Agreement, "add"))
+
+    assert "Created at" not in response.text
 
 
 # Search
@@ -557,3 +565,38 @@ def test_deleting_an_other_name_refreshes_the_institutions_search_document(admin
     pumch.refresh_from_db()
     assert not models.InstitutionName.objects.exists()
     assert "PUMCH" not in pumch.search_document
+
+
+# Query budgets
+
+
+def add_rows(count):
+    for _ in range(count):
+        institutions = factories.InstitutionFactory.create_batch(2)
+        factories.InstitutionNameFactory(institution=institutions[0])
+        position = factories.PositionFactory(institution=institutions[0])
+        agreement = factories.AgreementFactory(
+            parties=institutions, fields=[factories.FocusAreaFactory()]
+        )
+        factories.ParticipationFactory(
+            agreement=agreement, person=position.person, position=position
+        )
+
+
+@pytest.mark.parametrize(
+    "model",
+    [models.Agreement, models.Institution, models.Person, models.Position, models.Participation],
+    ids=lambda model: model.__name__,
+)
+def test_a_changelist_makes_as_many_queries_for_many_rows_as_for_one(
+    admin_client, django_assert_max_num_queries, model
+):
+    url = admin_url(model, "changelist")
+    add_rows(1)
+    admin_client.get(url)  # Warm the session and the content-type caches.
+    with CaptureQueriesContext(connection) as one_row:
+        admin_client.get(url)
+    add_rows(9)
+
+    with django_assert_max_num_queries(len(one_row)):
+        admin_client.get(url)

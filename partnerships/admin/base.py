@@ -111,6 +111,12 @@ class EditorAdmin(admin.ModelAdmin):
         except (AttributeError, NoReverseMatch):
             return None
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:  # Nothing to audit before the record exists.
+            fieldsets = [fieldset for fieldset in fieldsets if fieldset[0] != RECORD_FIELDSET[0]]
+        return fieldsets
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         touched = [form.instance]
