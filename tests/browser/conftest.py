@@ -1,0 +1,127 @@
+"""Browser journeys: Debian's Chromium driven by Playwright against `live_server`.
+
+One browser per session, a fresh context and page per test. Without Chromium the journeys
+are skipped with the reason, unless REQUIRE_BROWSER=1 (as in CI), where they fail instead.
+"""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+# Playwright's sync API keeps an event loop running in this thread, so Django would refuse
+# the test thread's database access (SynchronousOnlyOperation). The test thread never
+# shares a connection with the live server thread, so this is safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+AXE_JS = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+TIMEOUT_MS = 10_000
+
+
+def _unavailable(reason):
+    """Skip, or fail loudly when the browser is required (CI must never skip silently)."""
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        pytest.fail(f"REQUIRE_BROWSER=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    if not Path(executable).exists():
+        _unavailable(f"no Chromium at {executable} (set CHROMIUM_PATH)")
+    try:
+        from playwright.sync_api import Error, sync_playwright
+    except ImportError:
+        _unavailable("Playwright is not installed (pip install -e '.[dev]')")
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+    except Error as error:
+        playwright.stop()
+        _unavailable(f"Chromium at {executable} did not start: {error.message.splitlines()[0]}")
+    yield browser
+    browser.close()
+    playwright.stop()
+
+
+def _new_page(browser, viewport=DESKTOP, **options):
+    context = browser.new_context(viewport=viewport, **options)
+    context.set_default_timeout(TIMEOUT_MS)
+    return context, context.new_page()
+
+
+@pytest.fixture
+def page(browser):
+    context, page = _new_page(browser)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def page_without_js(browser):
+    context, page = _new_page(browser, java_script_enabled=False)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser):
+    context, page = _new_page(browser, viewport=PHONE, is_mobile=True, has_touch=True)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def directory(live_server):
+    """The curated directory, committed so the live server thread sees it; returns its URL."""
+    call_command("load_initial_data", verbosity=0)
+    return live_server.url
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir():
+    folder = Path(os.environ.get("SCREENSHOT_DIR") or REPO_ROOT / "test-artifacts" / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def axe_violations(page, impacts=("serious", "critical")):
+    """Run the vendored axe-core on the page; the violations of the given impacts."""
+    page.add_script_tag(path=str(AXE_JS))
+    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [v for v in results["violations"] if v["impact"] in impacts]
+
+
+def describe_violations(violations):
+    """An actionable assertion message: rule, impact, where, and how to fix."""
+    return json.dumps(
+        [
+            {
+                "id": v["id"],
+                "impact": v["impact"],
+                "help": v["help"],
+                "helpUrl": v["helpUrl"],
+                "targets": [node["target"] for node in v["nodes"]][:10],
+                "summary": v["nodes"][0].get("failureSummary", "") if v["nodes"] else "",
+            }
+            for v in violations
+        ],
+        indent=2,
+        ensure_ascii=False,
+    )
