@@ -161,6 +161,14 @@ class FacetedFilterSet(django_filters.FilterSet):
     """A FilterSet whose options can be counted beside them (see ``facets.py``)."""
 
     FACETS: tuple[str, ...] = ()
+    # The record's main name, which ranks first in a search on SQLite.
+    search_name_field = "name"
+
+    def filter_search(self, queryset, name, value):
+        # Decided once, then reused by every facet query of the same request.
+        if getattr(self, "_search_plan", None) is None:
+            self._search_plan = search.plan(queryset, value, self.search_name_field)
+        return self._search_plan.apply(queryset) if self._search_plan else queryset
 
     def queryset_without(self, excluded):
         """Results with every valid filter applied but ``excluded``, unsorted (for facets)."""
@@ -184,6 +192,8 @@ class FacetedFilterSet(django_filters.FilterSet):
 
 class AgreementFilterSet(FacetedFilterSet):
     """Filters of the agreement list, its facets, its downloads and the API."""
+
+    search_name_field = "title"
 
     q = SearchFilter(label="Search agreements", method="filter_search")
     institution = SlugListFilter(
@@ -237,9 +247,6 @@ class AgreementFilterSet(FacetedFilterSet):
         model = Agreement
         fields = []
         form = DateRangeForm
-
-    def filter_search(self, queryset, name, value):
-        return search.search(queryset, value, "title")
 
     def filter_institution(self, queryset, name, slugs):
         if not slugs:
@@ -337,9 +344,6 @@ class InstitutionFilterSet(FacetedFilterSet):
         model = Institution
         fields = []
 
-    def filter_search(self, queryset, name, value):
-        return search.search(queryset, value, "name")
-
     def filter_kind(self, queryset, name, kinds):
         return queryset.filter(kind__in=kinds) if kinds else queryset
 
@@ -353,6 +357,8 @@ class InstitutionFilterSet(FacetedFilterSet):
 
 
 class PersonFilterSet(FacetedFilterSet):
+    search_name_field = "family_name"
+
     q = SearchFilter(label="Search people", method="filter_search")
     institution = SlugListFilter(
         label="Institution", method="filter_institution", item_label="institution"
@@ -369,9 +375,6 @@ class PersonFilterSet(FacetedFilterSet):
     class Meta:
         model = Person
         fields = []
-
-    def filter_search(self, queryset, name, value):
-        return search.search(queryset, value, "family_name")
 
     def filter_institution(self, queryset, name, slugs):
         if not slugs:
@@ -398,6 +401,3 @@ class FocusAreaFilterSet(FacetedFilterSet):
     class Meta:
         model = FocusArea
         fields = []
-
-    def filter_search(self, queryset, name, value):
-        return search.search(queryset, value, "name")

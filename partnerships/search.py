@@ -8,10 +8,11 @@ SQLite: every word must occur in the record's ``search_document``.
 """
 
 import re
+from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db import connection
-from django.db.models import Case, F, FloatField, Q, Value, When
+from django.db.models import Case, Expression, F, FloatField, Q, Value, When
 
 from .search_documents import SEARCH_CONFIG
 
@@ -24,50 +25,66 @@ def query_words(query):
     return _WORD.findall(query or "")
 
 
-def search(queryset, query, name_field):
-    """Records of ``queryset`` matching ``query``, annotated with ``rank`` and ordered by it.
+@dataclass(frozen=True)
+class SearchPlan:
+    """How a query will be matched and ranked, decided once per request."""
+
+    condition: Q
+    rank: Expression
+    order: tuple[str, ...] = ("-rank", "pk")
+
+    def apply(self, queryset):
+        return queryset.filter(self.condition).annotate(rank=self.rank).order_by(*self.order)
+
+
+def plan(queryset, query, name_field):
+    """The :class:`SearchPlan` for ``query`` over ``queryset``, or ``None`` for no query.
 
     ``name_field`` is the record's main name: on SQLite an exact or leading match on it
-    ranks first.
+    ranks first. On PostgreSQL this costs one query (do the words match anything?).
     """
     query = (query or "").strip()
     if not query:
-        return queryset
+        return None
     if connection.vendor == "postgresql":
-        return _search_postgresql(queryset, query)
-    return _search_fallback(queryset, query, name_field)
+        return _plan_postgresql(queryset, query)
+    return _plan_fallback(query, name_field)
 
 
-def _search_postgresql(queryset, query):
+def search(queryset, query, name_field):
+    """Records of ``queryset`` matching ``query``, annotated with ``rank`` and ordered by it."""
+    search_plan = plan(queryset, query, name_field)
+    return search_plan.apply(queryset) if search_plan else queryset
+
+
+def _plan_postgresql(queryset, query):
     text_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
-    full_text = queryset.filter(search_vector=text_query)
-    if full_text.exists():
-        return full_text.annotate(rank=SearchRank(F("search_vector"), text_query)).order_by(
-            "-rank", "pk"
+    if queryset.filter(search_vector=text_query).exists():
+        return SearchPlan(
+            condition=Q(search_vector=text_query),
+            rank=SearchRank(F("search_vector"), text_query),
         )
-    return (
-        queryset.filter(
-            Q(search_document__trigram_word_similar=query) | Q(search_document__icontains=query)
-        )
-        .annotate(rank=TrigramWordSimilarity(query, "search_document"))
-        .order_by("-rank", "pk")
+    return SearchPlan(
+        condition=Q(search_document__trigram_word_similar=query)
+        | Q(search_document__icontains=query),
+        rank=TrigramWordSimilarity(query, "search_document"),
     )
 
 
-def _search_fallback(queryset, query, name_field):
+def _plan_fallback(query, name_field):
     # One-letter words would match nearly everything as substrings.
     words = [word for word in query_words(query) if len(word) > 1] or [query]
+    condition = Q()
     for word in words:
-        queryset = queryset.filter(search_document__icontains=word)
-    return queryset.annotate(
-        rank=Case(
-            When(**{f"{name_field}__iexact": query}, then=Value(3.0)),
-            When(**{f"{name_field}__istartswith": query}, then=Value(2.0)),
-            When(search_document__istartswith=query, then=Value(1.5)),
-            default=Value(1.0),
-            output_field=FloatField(),
-        )
-    ).order_by("-rank", name_field, "pk")
+        condition &= Q(search_document__icontains=word)
+    rank = Case(
+        When(**{f"{name_field}__iexact": query}, then=Value(3.0)),
+        When(**{f"{name_field}__istartswith": query}, then=Value(2.0)),
+        When(search_document__istartswith=query, then=Value(1.5)),
+        default=Value(1.0),
+        output_field=FloatField(),
+    )
+    return SearchPlan(condition=condition, rank=rank, order=("-rank", name_field, "pk"))
 
 
 def suggestions(model, query, limit=5):

@@ -33,7 +33,7 @@ def _joined(queryset, field):
         queryset.order_by()
         .annotate(_group=Value(1))
         .values("_group")
-        .annotate(text=StringAgg(field, Value(SEPARATOR)))
+        .annotate(text=StringAgg(field, Value(SEPARATOR), order_by=field))
         .values("text")
     )
     return Coalesce(Subquery(aggregated, output_field=CharField()), Value(""))

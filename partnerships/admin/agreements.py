@@ -212,7 +212,13 @@ class ParticipationAdmin(EditorAdmin):
     ]
     fields = ["agreement", "person", "role", "on_behalf_of", "position", "order", "source", "quote"]
     autocomplete_fields = ["agreement", "person", "on_behalf_of", "position", "source"]
-    list_select_related = ["person", "agreement", "on_behalf_of", "position__institution"]
+    list_select_related = [
+        "person",
+        "agreement",
+        "on_behalf_of",
+        "position__institution",
+        "position__person",
+    ]
 
 
 @admin.register(AgreementFocusArea)

@@ -135,6 +135,8 @@ class Agreement(NaturalKeyMixin, TimeStamped):
         )
         if self.is_published and self.published_at is None:
             self.published_at = timezone.now()
+        elif not self.is_published:
+            self.published_at = None
 
     def publication_problems(self, party_count):
         """Why this agreement cannot be published yet, in an editor's words."""
@@ -241,6 +243,16 @@ class Participation(NaturalKeyMixin, Cited):
             raise ValidationError({"on_behalf_of": "Only a signatory signs on behalf of a party."})
         if self.position_id and self.person_id and self.position.person_id != self.person_id:
             raise ValidationError({"position": "Choose a position held by this person."})
+        if (
+            self.on_behalf_of_id
+            and self.agreement_id
+            and not AgreementParty.objects.filter(
+                agreement_id=self.agreement_id, institution_id=self.on_behalf_of_id
+            ).exists()
+        ):
+            raise ValidationError(
+                {"on_behalf_of": "Choose one of the agreement’s parties: add it as a party first."}
+            )
 
 
 class AgreementFocusArea(NaturalKeyMixin, Cited):

@@ -107,7 +107,7 @@ class Position(NaturalKeyMixin, Cited):
         ]
 
     def __str__(self):
-        return f"{self.title}, {self.institution}"
+        return f"{self.person} — {self.title}, {self.institution}"
 
     @property
     def as_of_display(self):
