@@ -33,10 +33,15 @@ def _joined(queryset, field):
         queryset.order_by()
         .annotate(_group=Value(1))
         .values("_group")
-        .annotate(text=StringAgg(field, Value(SEPARATOR), order_by=field))
+        .annotate(text=StringAgg(field, Value(SEPARATOR), **_ordered(field)))
         .values("text")
     )
     return Coalesce(Subquery(aggregated, output_field=CharField()), Value(""))
+
+
+def _ordered(field):
+    """A stable order of joined names, where the database can order inside an aggregate."""
+    return {"order_by": field} if connection.features.supports_aggregate_order_by_clause else {}
 
 
 def _concat(*parts):

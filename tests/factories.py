@@ -87,7 +87,9 @@ class AgreementFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def parties(self, create, extracted, **kwargs):
         for order, institution in enumerate(extracted or []):
-            models.AgreementParty.objects.create(agreement=self, institution=institution, order=order)
+            models.AgreementParty.objects.create(
+                agreement=self, institution=institution, order=order
+            )
 
     @factory.post_generation
     def fields(self, create, extracted, **kwargs):
