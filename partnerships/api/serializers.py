@@ -1,0 +1,287 @@
+"""Read-only representations. Every related record comes with its API ``url``.
+
+Dates of varying precision are ISO 8601 reduced precision strings ("2024", "2023-12",
+"2023-12-25") with their precision beside them, as in the downloads.
+"""
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from partnerships.models import (
+    AgreementKind,
+    DatePrecision,
+    EstablishedBodyKind,
+    InstitutionKind,
+    InstitutionNameType,
+    InstitutionRelationType,
+    NameOrder,
+    ParticipationRole,
+)
+from partnerships.models.common import partial_date_iso
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class PageURLField(serializers.Field):
+    """Absolute address of the record's HTML page."""
+
+    def __init__(self, **kwargs):
+        kwargs.update(source="*", read_only=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return self.context["request"].build_absolute_uri(value.get_absolute_url())
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class FilteredListURLField(serializers.Field):
+    """Absolute address of an API list filtered to this record (``?institution=<slug>``)."""
+
+    def __init__(self, view_name, parameter, **kwargs):
+        self.view_name, self.parameter = view_name, parameter
+        kwargs.update(source="slug", read_only=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        path = f"{reverse(self.view_name)}?{self.parameter}={value}"
+        return self.context["request"].build_absolute_uri(path)
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class FeedURLField(FilteredListURLField):
+    def __init__(self, view_name, **kwargs):
+        super().__init__(view_name, parameter=None, **kwargs)
+
+    def to_representation(self, value):
+        path = reverse(self.view_name, kwargs={"slug": value})
+        return self.context["request"].build_absolute_uri(path)
+
+
+def _link(view_name):
+    return serializers.HyperlinkedIdentityField(view_name=view_name, lookup_field="slug")
+
+
+class InstitutionLinkSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=InstitutionKind.choices)
+    url = _link("api:institution-detail")
+
+
+class PersonLinkSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField(source="display_name")
+    url = _link("api:person-detail")
+
+
+class FocusAreaLinkSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    url = _link("api:focusarea-detail")
+
+
+class AgreementLinkSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+    signed_on = serializers.CharField(source="signed_on_iso", allow_null=True)
+    signed_on_precision = serializers.ChoiceField(choices=DatePrecision.choices)
+    url = _link("api:agreement-detail")
+
+
+class PartySerializer(serializers.Serializer):
+    slug = serializers.SlugField(source="institution.slug")
+    name = serializers.CharField(source="institution.name")
+    kind = serializers.ChoiceField(source="institution.kind", choices=InstitutionKind.choices)
+    url = serializers.HyperlinkedRelatedField(
+        source="institution",
+        view_name="api:institution-detail",
+        lookup_field="slug",
+        read_only=True,
+    )
+
+
+class WithFieldsMixin:
+    """Adds ``fields``, which can't be declared: ``Serializer.fields`` is taken."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["fields"] = FocusAreaLinkSerializer(source="focus_areas", many=True, read_only=True)
+        return fields
+
+
+class AgreementSerializer(WithFieldsMixin, serializers.Serializer):
+    url = _link("api:agreement-detail")
+    html_url = PageURLField()
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+    kind = serializers.ChoiceField(choices=AgreementKind.choices)
+    kind_label = serializers.CharField(source="get_kind_display")
+    signed_on = serializers.CharField(
+        source="signed_on_iso",
+        allow_null=True,
+        help_text="ISO 8601 reduced precision: 2024, 2023-12 or 2023-12-25; null if unknown.",
+    )
+    signed_on_precision = serializers.ChoiceField(choices=DatePrecision.choices)
+    signed_on_display = serializers.CharField()
+    place = serializers.CharField()
+    city = serializers.CharField()
+    parties = PartySerializer(source="party_links", many=True, read_only=True)
+
+
+class ParticipationSerializer(serializers.Serializer):
+    person = PersonLinkSerializer()
+    role = serializers.ChoiceField(choices=ParticipationRole.choices)
+    role_label = serializers.CharField(source="get_role_display")
+    on_behalf_of = InstitutionLinkSerializer(allow_null=True)
+    position_title = serializers.CharField(source="position.title", allow_null=True)
+
+
+class EstablishedBodySerializer(serializers.Serializer):
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=EstablishedBodyKind.choices)
+    description = serializers.CharField()
+    planned = serializers.BooleanField()
+
+
+class SourceSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+    publisher = serializers.CharField()
+    url = serializers.CharField(help_text="Address of the document; empty where not known.")
+    published_on = serializers.DateField(allow_null=True)
+    html_url = PageURLField()
+
+
+class AgreementDetailSerializer(AgreementSerializer):
+    term_months = serializers.IntegerField(allow_null=True)
+    summary = serializers.CharField()
+    published_at = serializers.DateTimeField()
+    participations = ParticipationSerializer(many=True, read_only=True)
+    established_bodies = EstablishedBodySerializer(many=True, read_only=True)
+    sources = SourceSerializer(many=True, read_only=True)
+
+
+class OtherNameSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    type = serializers.ChoiceField(source="name_type", choices=InstitutionNameType.choices)
+    language = serializers.CharField()
+
+
+class InstitutionSerializer(serializers.Serializer):
+    url = _link("api:institution-detail")
+    html_url = PageURLField()
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=InstitutionKind.choices)
+    kind_label = serializers.CharField(source="get_kind_display")
+    other_names = OtherNameSerializer(source="names", many=True, read_only=True)
+    city = serializers.CharField()
+    region = serializers.CharField()
+    country = serializers.CharField()
+    agreement_count = serializers.IntegerField(help_text="Published agreements it is party to.")
+
+
+class RelationSerializer(serializers.Serializer):
+    relation = serializers.ChoiceField(
+        source="relation_type", choices=InstitutionRelationType.choices
+    )
+    institution = InstitutionLinkSerializer(source="object")
+
+
+class InverseRelationSerializer(serializers.Serializer):
+    relation = serializers.ChoiceField(
+        source="relation_type", choices=InstitutionRelationType.choices
+    )
+    institution = InstitutionLinkSerializer(source="subject")
+
+
+class InstitutionDetailSerializer(InstitutionSerializer):
+    website = serializers.CharField()
+    ror_id = serializers.CharField()
+    wikidata_id = serializers.CharField()
+    description = serializers.CharField()
+    relations = RelationSerializer(
+        source="relations_from",
+        many=True,
+        read_only=True,
+        help_text="This institution *relation* the other (e.g. is part of).",
+    )
+    related_from = InverseRelationSerializer(
+        source="relations_to",
+        many=True,
+        read_only=True,
+        help_text="The other institution *relation* this one (e.g. is part of it).",
+    )
+    agreements_url = FilteredListURLField("api:agreement-list", "institution")
+    people_url = FilteredListURLField("api:person-list", "institution")
+    feed_url = FeedURLField("open_data:institution-feed")
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class PartialDateField(serializers.Field):
+    def __init__(self, date_field, **kwargs):
+        self.date_field = date_field
+        kwargs.update(source="*", read_only=True, allow_null=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return partial_date_iso(
+            getattr(value, self.date_field), getattr(value, f"{self.date_field}_precision")
+        )
+
+
+class PositionSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    institution = InstitutionLinkSerializer()
+    as_of = PartialDateField("as_of", help_text="When a source reports it held (reduced ISO).")
+    as_of_precision = serializers.ChoiceField(choices=DatePrecision.choices)
+
+
+class PersonSerializer(serializers.Serializer):
+    url = _link("api:person-detail")
+    html_url = PageURLField()
+    slug = serializers.SlugField()
+    name = serializers.CharField(source="display_name")
+    family_name = serializers.CharField()
+    given_name = serializers.CharField()
+    name_order = serializers.ChoiceField(choices=NameOrder.choices)
+    native_name = serializers.CharField()
+    honorifics = serializers.CharField()
+    positions = PositionSerializer(many=True, read_only=True)
+    agreement_count = serializers.IntegerField(
+        help_text="Published agreements at whose signing the person took part."
+    )
+
+
+class PersonParticipationSerializer(serializers.Serializer):
+    agreement = AgreementLinkSerializer()
+    role = serializers.ChoiceField(choices=ParticipationRole.choices)
+    role_label = serializers.CharField(source="get_role_display")
+    on_behalf_of = InstitutionLinkSerializer(allow_null=True)
+    position_title = serializers.CharField(source="position.title", allow_null=True)
+
+
+class PersonDetailSerializer(PersonSerializer):
+    participations = PersonParticipationSerializer(
+        source="published_participations", many=True, read_only=True
+    )
+    agreements_url = FilteredListURLField("api:agreement-list", "person")
+
+
+class FocusAreaSerializer(serializers.Serializer):
+    url = _link("api:focusarea-detail")
+    html_url = PageURLField()
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    parent = FocusAreaLinkSerializer(allow_null=True)
+    agreement_count = serializers.IntegerField(
+        help_text="Published agreements in the field, its sub-fields included."
+    )
+
+
+class FocusAreaDetailSerializer(FocusAreaSerializer):
+    description = serializers.CharField()
+    children = FocusAreaLinkSerializer(many=True, read_only=True)
+    agreements_url = FilteredListURLField("api:agreement-list", "field")
+    feed_url = FeedURLField("open_data:focusarea-feed")

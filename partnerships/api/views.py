@@ -1,0 +1,226 @@
+"""The read-only JSON API: the same FilterSets, search and visibility as the HTML lists.
+
+Only published agreements are served, to everyone: the API is the public open-data
+surface, anonymous and cacheable (no session is read), like the downloads and feeds.
+"""
+
+from django.db.models import Prefetch
+from django.shortcuts import render
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import serializers as drf_serializers
+from rest_framework import viewsets
+from rest_framework.decorators import api_view, authentication_classes, permission_classes
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+
+from partnerships.filters import (
+    SLUG_PATTERN,
+    AgreementFilterSet,
+    FocusAreaFilterSet,
+    InstitutionFilterSet,
+    PersonFilterSet,
+)
+from partnerships.models import Agreement, InstitutionRelation, Participation
+from partnerships.open_data import exports
+from partnerships.open_data.views import filter_errors
+
+from . import schema, serializers  # noqa: F401 - schema registers the parameters extension.
+
+
+class FilterSetBackend(DjangoFilterBackend):
+    """The list's FilterSet, strictly: a value the HTML page would drop is a 400 here,
+    with ``{"errors": {parameter: [messages]}}`` saying what is wrong."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
+            raise ValidationError({"errors": filter_errors(filterset)})
+        return filterset.qs
+
+
+FILTER_ERRORS = OpenApiResponse(
+    inline_serializer(
+        "FilterErrors",
+        {
+            "errors": drf_serializers.DictField(
+                child=drf_serializers.ListField(child=drf_serializers.CharField())
+            )
+        },
+    ),
+    description="A query parameter is invalid; ``errors`` names it and says why.",
+)
+NOT_FOUND = OpenApiResponse(
+    inline_serializer("NotFound", {"detail": drf_serializers.CharField()}),
+    description="No such record, or no such page.",
+)
+SLUG_PARAMETER = OpenApiParameter(
+    "slug",
+    str,
+    OpenApiParameter.PATH,
+    description="The record's identifier, as in its page address.",
+    pattern=SLUG_PATTERN.pattern,
+)
+
+
+def documented(name, list_serializer, detail_serializer):
+    return extend_schema_view(
+        list=extend_schema(
+            summary=f"List {name}",
+            responses={200: list_serializer(many=True), 400: FILTER_ERRORS, 404: NOT_FOUND},
+        ),
+        retrieve=extend_schema(
+            summary=f"One of the {name}",
+            parameters=[SLUG_PARAMETER],
+            responses={200: detail_serializer, 404: NOT_FOUND},
+        ),
+    )
+
+
+class DirectoryViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_field = "slug"
+    lookup_value_regex = "[^/]+"  # Checked in get_object, so a bad slug is a JSON 404.
+    filter_backends = [FilterSetBackend]
+    authentication_classes = []
+    detail_serializer_class = None
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return self.detail_serializer_class
+        return self.serializer_class
+
+    def filter_queryset(self, queryset):
+        # Filters and search belong to the list; a record is found by its slug alone.
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def get_object(self):
+        if not SLUG_PATTERN.match(self.kwargs.get(self.lookup_field, "")):
+            raise NotFound("No record has this identifier.")
+        return super().get_object()
+
+
+@documented("agreements", serializers.AgreementSerializer, serializers.AgreementDetailSerializer)
+class AgreementViewSet(DirectoryViewSet):
+    """Published agreements, newest first (or by relevance when searching)."""
+
+    filterset_class = AgreementFilterSet
+    serializer_class = serializers.AgreementSerializer
+    detail_serializer_class = serializers.AgreementDetailSerializer
+
+    def get_queryset(self):
+        agreements = Agreement.objects.published()
+        if self.action == "retrieve":
+            return agreements.for_detail()
+        return agreements.for_list()
+
+
+@documented(
+    "institutions", serializers.InstitutionSerializer, serializers.InstitutionDetailSerializer
+)
+class InstitutionViewSet(DirectoryViewSet):
+    """Universities, hospitals, academies and institutes, by name."""
+
+    filterset_class = InstitutionFilterSet
+    serializer_class = serializers.InstitutionSerializer
+    detail_serializer_class = serializers.InstitutionDetailSerializer
+
+    def get_queryset(self):
+        institutions = exports.institution_rows()
+        if self.action == "retrieve":
+            return institutions.prefetch_related(
+                Prefetch(
+                    "relations_from",
+                    queryset=InstitutionRelation.objects.select_related("object"),
+                ),
+                Prefetch(
+                    "relations_to",
+                    queryset=InstitutionRelation.objects.select_related("subject"),
+                ),
+            )
+        return institutions
+
+
+@documented("people", serializers.PersonSerializer, serializers.PersonDetailSerializer)
+class PersonViewSet(DirectoryViewSet):
+    """People who signed, witnessed, presided over or attended a signing."""
+
+    filterset_class = PersonFilterSet
+    serializer_class = serializers.PersonSerializer
+    detail_serializer_class = serializers.PersonDetailSerializer
+
+    def get_queryset(self):
+        people = exports.person_rows()
+        if self.action == "retrieve":
+            return people.prefetch_related(
+                Prefetch(
+                    "participations",
+                    queryset=Participation.objects.filter(
+                        agreement__in=Agreement.objects.published().values("pk")
+                    )
+                    .select_related("agreement", "on_behalf_of", "position")
+                    .order_by("-agreement__signed_on", "agreement__title", "order"),
+                    to_attr="published_participations",
+                )
+            )
+        return people
+
+
+@documented("fields", serializers.FocusAreaSerializer, serializers.FocusAreaDetailSerializer)
+class FocusAreaViewSet(DirectoryViewSet):
+    """Fields of cooperation: each top-level field followed by its sub-fields."""
+
+    filterset_class = FocusAreaFilterSet
+    serializer_class = serializers.FocusAreaSerializer
+    detail_serializer_class = serializers.FocusAreaDetailSerializer
+
+    def get_queryset(self):
+        fields = exports.field_rows()
+        if self.action == "retrieve":
+            return fields.prefetch_related("children")
+        return fields
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "HEAD", "OPTIONS"])
+@authentication_classes([])
+@permission_classes([])
+def not_found(request, path=""):
+    """Any other address under /api/: a JSON 404 rather than the HTML page."""
+    return Response({"detail": "There is no API endpoint at this address."}, status=404)
+
+
+def docs(request):
+    """The human page: endpoints, filters, pagination, downloads and columns."""
+    filtersets = [
+        ("Agreements", "/api/agreements/", AgreementFilterSet),
+        ("Institutions", "/api/institutions/", InstitutionFilterSet),
+        ("People", "/api/people/", PersonFilterSet),
+        ("Fields", "/api/fields/", FocusAreaFilterSet),
+    ]
+    context = {
+        "filtersets": [
+            {
+                "label": label,
+                "endpoint": endpoint,
+                "parameters": [
+                    {"name": name, "label": filter_.label}
+                    for name, filter_ in filterset.base_filters.items()
+                ],
+            }
+            for label, endpoint, filterset in filtersets
+        ],
+        "exports": exports.EXPORTS.values(),
+        "list_separator": exports.LIST_SEPARATOR,
+        "site_url": request.build_absolute_uri("/").rstrip("/"),
+    }
+    return render(request, "api/index.html", context)

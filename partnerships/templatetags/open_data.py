@@ -1,0 +1,68 @@
+"""Tags linking pages to their open data: downloads, feeds and JSON-LD."""
+
+from django import template
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html
+
+from partnerships.models import FocusArea, Institution
+from partnerships.open_data.exports import EXPORTS
+from partnerships.open_data.structured_data import json_ld_script, structured_data
+
+register = template.Library()
+
+
+def _download_query(context):
+    """The page's query string without ``page`` and without the values the page ignored,
+    so a download holds exactly the rows the page lists, all of them."""
+    request = context["request"]
+    params = request.GET.copy()
+    params.pop("page", None)
+    filterset = context.get("filterset")
+    if filterset is not None:
+        for name in filterset.form.errors:
+            params.pop(name, None)
+    return params.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def download_links(context, kind):
+    """Links to CSV and JSON of every row the list shows (``kind``: agreements, people…)."""
+    spec = EXPORTS[kind]
+    query = _download_query(context)
+    suffix = f"?{query}" if query else ""
+    return render_to_string(
+        "open_data/_download_links.html",
+        {
+            "label": spec.label.lower(),
+            "total": context.get("total"),
+            "csv_url": reverse(f"open_data:{kind}-csv") + suffix,
+            "json_url": reverse(f"open_data:{kind}-json") + suffix,
+            "columns_url": reverse("api:docs") + f"#columns-{kind}",
+        },
+    )
+
+
+@register.simple_tag(takes_context=True)
+def feed_link(context, subject=None):
+    """``<link rel="alternate">`` to the Atom feed of all agreements, or of one
+    institution's or one field's agreements."""
+    if isinstance(subject, Institution):
+        url = reverse("open_data:institution-feed", kwargs={"slug": subject.slug})
+        title = f"New agreements of {subject.name}"
+    elif isinstance(subject, FocusArea):
+        url = reverse("open_data:focusarea-feed", kwargs={"slug": subject.slug})
+        title = f"New agreements in {subject.name}"
+    else:
+        url = reverse("open_data:agreement-feed")
+        title = "New agreements"
+    return format_html(
+        '<link rel="alternate" type="application/atom+xml" title="{}" href="{}">', title, url
+    )
+
+
+@register.simple_tag(takes_context=True)
+def json_ld(context, obj):
+    """schema.org JSON-LD describing a detail page's record."""
+    request = context["request"]
+    return json_ld_script(structured_data(obj, request.build_absolute_uri))
