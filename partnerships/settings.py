@@ -162,4 +162,14 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Read-only access to published university–hospital partnerships.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # One schema name per vocabulary, whichever field uses it.
+    "ENUM_NAME_OVERRIDES": {
+        "DatePrecisionEnum": "partnerships.models.common.DatePrecision",
+        "InstitutionKindEnum": "partnerships.models.institutions.InstitutionKind",
+        "InstitutionNameTypeEnum": "partnerships.models.institutions.InstitutionNameType",
+        "AgreementKindEnum": "partnerships.models.agreements.AgreementKind",
+        "AgreementStatusEnum": "partnerships.models.agreements.AgreementStatus",
+        "EstablishedBodyKindEnum": "partnerships.models.agreements.EstablishedBodyKind",
+        "ParticipationRoleEnum": "partnerships.models.agreements.ParticipationRole",
+    },
 }
