@@ -223,7 +223,7 @@ def structured_data(obj, absolute):
 def json_ld_script(data):
     """``<script type="application/ld+json">``, escaped as ``json_script`` escapes."""
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=None)
-    # Safe: <, > and & are escaped to \u003C, \u003E and \u0026 above.
+    # Safe: translate() escapes <, > and & to \u003C, \u003E and \u0026.
     return mark_safe(
         f'<script type="application/ld+json">{text.translate(_SCRIPT_ESCAPES)}</script>'
     )

@@ -1,0 +1,94 @@
+"""Write the whole directory, drafts included, to one JSON fixture with natural keys."""
+
+import datetime
+from itertools import batched
+from pathlib import Path
+
+from django.core import serializers
+from django.core.management import BaseCommand, CommandError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import F
+
+from partnerships import models
+
+# Each model after every model it refers to, so the file loads front to back.
+MODELS = [
+    models.Source,
+    models.SourceCredit,
+    models.FocusArea,
+    models.Institution,
+    models.InstitutionName,
+    models.InstitutionRelation,
+    models.Person,
+    models.Position,
+    models.Agreement,
+    models.AgreementParty,
+    models.AgreementSource,
+    models.AgreementFocusArea,
+    models.Participation,
+    models.EstablishedBody,
+]
+CHUNK_SIZE = 2000
+# Derived from the other fields; restore_directory rebuilds them.
+DERIVED_FIELDS = ("search_document", "search_vector")
+
+
+class Encoder(DjangoJSONEncoder):
+    """Datetimes to the microsecond (DjangoJSONEncoder keeps milliseconds only), so a
+    restore gives back the very same timestamps."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime):
+            return o.isoformat()
+        return super().default(o)
+
+
+def ordered(model):
+    """All rows, in a stable order; top-level fields before their sub-fields."""
+    queryset = model._default_manager.order_by("pk")
+    if model is models.FocusArea:
+        queryset = queryset.order_by(F("parent").asc(nulls_first=True), "pk")
+    return queryset
+
+
+def serialized_records():
+    """Every record as a fixture object, natural keys instead of ids, read in chunks."""
+    for model in MODELS:
+        for chunk in batched(ordered(model).iterator(chunk_size=CHUNK_SIZE), CHUNK_SIZE):
+            for record in serializers.serialize(
+                "python", chunk, use_natural_foreign_keys=True, use_natural_primary_keys=True
+            ):
+                for name in DERIVED_FIELDS:
+                    record["fields"].pop(name, None)
+                yield record
+
+
+class Command(BaseCommand):
+    help = (
+        "Back up every partnerships record (drafts included) to one JSON fixture file "
+        "that restore_directory (or loaddata) reads back."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="File to write, e.g. backups/directory.json")
+
+    def handle(self, *args, path, **options):
+        target = Path(path)
+        if target.suffix != ".json":
+            raise CommandError("Name the backup file with a .json extension.")
+        if not target.parent.is_dir():
+            raise CommandError(f"The folder {target.parent} does not exist.")
+        encoder = Encoder(ensure_ascii=False, indent=1)
+        count = 0
+        partial = target.with_name(target.name + ".partial")
+        # Written beside the target and renamed at the end: a failed backup never
+        # leaves a truncated file under the real name.
+        with partial.open("w", encoding="utf-8") as out:
+            out.write("[")
+            for record in serialized_records():
+                out.write(",\n" if count else "\n")
+                out.write(encoder.encode(record))
+                count += 1
+            out.write("\n]\n")
+        partial.replace(target)
+        self.stdout.write(self.style.SUCCESS(f"Backed up {count} records to {target}."))
