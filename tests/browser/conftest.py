@@ -6,6 +6,7 @@ are skipped with the reason, unless REQUIRE_BROWSER=1 (as in CI), where they fai
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,8 @@ CHROMIUM_ARGS = [
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 TIMEOUT_MS = 10_000
+# The site must work offline: any request that leaves the live server is refused.
+EXTERNAL = re.compile(r"^(?!https?://(localhost|127\.0\.0\.1)[:/])")
 
 
 def _unavailable(reason):
@@ -63,6 +66,7 @@ def browser():
 def _new_page(browser, viewport=DESKTOP, **options):
     context = browser.new_context(viewport=viewport, **options)
     context.set_default_timeout(TIMEOUT_MS)
+    context.route(EXTERNAL, lambda route: route.abort())
     return context, context.new_page()
 
 
@@ -88,10 +92,20 @@ def phone_page(browser):
 
 
 @pytest.fixture
-def directory(live_server):
-    """The curated directory, committed so the live server thread sees it; returns its URL."""
-    call_command("load_initial_data", verbosity=0)
+def site(live_server):
+    """The live server's URL, over an empty (transactional) database."""
     return live_server.url
+
+
+@pytest.fixture
+def directory(site):
+    """The curated directory, committed so the live server thread sees it; returns its URL.
+
+    Loading and flushing cost a second or more on PostgreSQL, so read-only checks visit
+    several pages in one test rather than reloading the directory for each page.
+    """
+    call_command("load_initial_data", verbosity=0)
+    return site
 
 
 @pytest.fixture(scope="session")
