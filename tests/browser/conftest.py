@@ -1,7 +1,8 @@
 """Browser journeys: Debian's Chromium driven by Playwright against `live_server`.
 
-One browser per session, a fresh context and page per test. Without Chromium the journeys
-are skipped with the reason, unless REQUIRE_BROWSER=1 (as in CI), where they fail instead.
+One browser for the run of browser tests, a fresh context and page per test. Without
+Chromium they are skipped with the reason, unless REQUIRE_BROWSER=1 (as in CI), where
+they fail instead.
 """
 
 import json
@@ -11,11 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-
-# Playwright's sync API keeps an event loop running in this thread, so Django would refuse
-# the test thread's database access (SynchronousOnlyOperation). The test thread never
-# shares a connection with the live server thread, so this is safe here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from playwright.sync_api import Error, sync_playwright
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
@@ -43,24 +40,73 @@ def _unavailable(reason):
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+class Chromium:
+    """Playwright and one Chromium, started by the first browser test, stopped after the last.
+
+    While Playwright's sync API runs, its event loop counts as running in this thread:
+    Django refuses the test thread's database access (SynchronousOnlyOperation) unless
+    DJANGO_ALLOW_ASYNC_UNSAFE is set, and ``asyncio.run()`` fails. So both the loop and the
+    setting last only as long as the browser tests, never into the rest of the suite. The
+    setting is safe here: the test thread and the live server thread never share a
+    connection.
+    """
+
+    playwright = browser = unavailable = None
+    saved_setting = None
+
+    @classmethod
+    def get(cls):
+        if cls.unavailable:
+            _unavailable(cls.unavailable)
+        if cls.browser is None:
+            cls.start()
+        return cls.browser
+
+    @classmethod
+    def start(cls):
+        executable = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+        if not Path(executable).exists():
+            cls.unavailable = f"no Chromium at {executable} (set CHROMIUM_PATH)"
+            _unavailable(cls.unavailable)
+        cls.saved_setting = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+        cls.playwright = sync_playwright().start()
+        try:
+            cls.browser = cls.playwright.chromium.launch(
+                executable_path=executable, args=CHROMIUM_ARGS
+            )
+        except Error as error:
+            cls.stop()
+            first_line = error.message.splitlines()[0]
+            cls.unavailable = f"Chromium at {executable} did not start: {first_line}"
+            _unavailable(cls.unavailable)
+
+    @classmethod
+    def stop(cls):
+        if cls.browser is not None:
+            cls.browser.close()
+        if cls.playwright is not None:
+            cls.playwright.stop()
+        cls.playwright = cls.browser = None
+        if cls.saved_setting is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = cls.saved_setting
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a test's own teardown, stop the browser unless the next test needs it."""
+    try:
+        return (yield)
+    finally:
+        if nextitem is None or nextitem.get_closest_marker("browser") is None:
+            Chromium.stop()
+
+
+@pytest.fixture
 def browser():
-    executable = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-    if not Path(executable).exists():
-        _unavailable(f"no Chromium at {executable} (set CHROMIUM_PATH)")
-    try:
-        from playwright.sync_api import Error, sync_playwright
-    except ImportError:
-        _unavailable("Playwright is not installed (pip install -e '.[dev]')")
-    playwright = sync_playwright().start()
-    try:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-    except Error as error:
-        playwright.stop()
-        _unavailable(f"Chromium at {executable} did not start: {error.message.splitlines()[0]}")
-    yield browser
-    browser.close()
-    playwright.stop()
+    return Chromium.get()
 
 
 def _new_page(browser, viewport=DESKTOP, **options):
