@@ -5,3 +5,8 @@ class PartnershipsConfig(AppConfig):
     name = "partnerships"
     verbose_name = "Partnership directory"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

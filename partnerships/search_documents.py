@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce, Concat
 
 from .models import (
     Agreement,
+    DirectoryVersion,
     EstablishedBody,
     FocusArea,
     Institution,
@@ -137,7 +138,9 @@ def refresh_for_institution(institution):
 
 
 def refresh_all():
+    """Rebuild every search document; bulk loaders call it last, so it also retires caches."""
     refresh_institutions()
     refresh_people()
     refresh_focus_areas()
     refresh_agreements()
+    DirectoryVersion.bump()

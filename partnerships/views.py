@@ -2,14 +2,14 @@
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch
+from django.db.models import Count, Exists, F, OuterRef, Prefetch
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, TemplateView
 
-from . import facets, search
+from . import caching, facets, search
 from .filters import (
     AgreementFilterSet,
     FocusAreaFilterSet,
@@ -19,6 +19,8 @@ from .filters import (
 )
 from .models import (
     Agreement,
+    AgreementParty,
+    DirectoryVersion,
     FocusArea,
     Institution,
     InstitutionRelation,
@@ -32,11 +34,30 @@ PAGE_SIZE = 20
 SEARCH_SECTION_SIZE = 5
 
 
-def paginate(request, queryset, per_page=PAGE_SIZE):
-    """A page that never errors; a bad page number is explained, not raised."""
-    paginator = Paginator(queryset, per_page)
+def paginate(request, queryset, per_page=PAGE_SIZE, cache_as=None):
+    """A page that never errors; a bad page number is explained, not raised.
+
+    With ``cache_as``, the total and the ids of the page are remembered until the data
+    changes (see ``caching.py``): counting and ranking thousands of matches is the
+    expensive part of a list, fetching twenty rows by id is not.
+    """
     raw = request.GET.get("page", "1")
-    page = paginator.get_page(raw)
+
+    def locate():
+        paginator = Paginator(queryset, per_page)
+        page = paginator.get_page(raw)
+        return paginator.count, page.number, [record.pk for record in page.object_list]
+
+    if cache_as is None:
+        count, number, ids = locate()
+    else:
+        key = (*caching.request_key(request, ignored=()), per_page)
+        count, number, ids = caching.cached(f"page:{cache_as}", key, locate)
+    by_id = {record.pk: record for record in queryset.order_by().filter(pk__in=ids)}
+    paginator = Paginator(queryset, per_page)
+    paginator.count = count  # Already counted: no second COUNT query.
+    page = paginator.page(number) if count else paginator.get_page(1)
+    page.object_list = [by_id[pk] for pk in ids if pk in by_id]
     notice = None
     if raw != str(page.number) and raw != "1":
         notice = (
@@ -57,12 +78,22 @@ class FacetedListView(TemplateView):
     def get_facets(self, filterset):
         return []
 
+    def decorate(self, objects):
+        """Add per-row numbers to the records of one page (one query, not one per row)."""
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         params = self.request.GET
         filterset = self.filterset_class(params, queryset=self.get_queryset(), request=self.request)
-        page, page_notice = paginate(self.request, filterset.qs, self.page_size)
-        facet_list = self.get_facets(filterset)
+        page, page_notice = paginate(
+            self.request, filterset.qs, self.page_size, cache_as=type(self).__name__
+        )
+        self.decorate(page.object_list)
+        facet_list = caching.cached(
+            f"facets:{type(self).__name__}",
+            caching.request_key(self.request),
+            lambda: self.get_facets(filterset),
+        )
         known = {f.name: {o.value: o.label for o in f.options} for f in facet_list}
         chips, unknown = facets.active_filters(filterset, params, known)
         notices = [
@@ -97,8 +128,8 @@ class AgreementListView(FacetedListView):
         return Agreement.objects.visible_to(self.request.user).for_list()
 
     def get_facets(self, filterset):
-        self.focus_areas = list(FocusArea.objects.order_by("name"))
-        return facets.agreement_facets(filterset, self.request.GET, self.focus_areas)
+        focus_areas = list(FocusArea.objects.order_by("name"))
+        return facets.agreement_facets(filterset, self.request.GET, focus_areas)
 
 
 class InstitutionListView(FacetedListView):
@@ -106,10 +137,13 @@ class InstitutionListView(FacetedListView):
     filterset_class = InstitutionFilterSet
 
     def get_queryset(self):
-        return Institution.objects.for_list().order_by("name", "pk")
+        return Institution.objects.prefetch_related("names").order_by("name", "pk")
 
     def get_facets(self, filterset):
         return facets.institution_facets(filterset, self.request.GET)
+
+    def decorate(self, objects):
+        attach_counts(objects, Institution.objects.agreement_counts([o.pk for o in objects]))
 
 
 class PersonListView(FacetedListView):
@@ -117,10 +151,13 @@ class PersonListView(FacetedListView):
     filterset_class = PersonFilterSet
 
     def get_queryset(self):
-        return Person.objects.for_list().order_by("family_name", "given_name", "pk")
+        return Person.objects.for_page().order_by("family_name", "given_name", "pk")
 
     def get_facets(self, filterset):
         return facets.person_facets(filterset, self.request.GET)
+
+    def decorate(self, objects):
+        attach_counts(objects, Person.objects.agreement_counts([o.pk for o in objects]))
 
 
 class FocusAreaListView(FacetedListView):
@@ -131,16 +168,27 @@ class FocusAreaListView(FacetedListView):
     def get_queryset(self):
         # Each top-level field followed by its sub-fields.
         return (
-            FocusArea.objects.with_agreement_counts()
-            .select_related("parent")
+            FocusArea.objects.select_related("parent")
             .annotate(tree_name=Coalesce("parent__name", "name"))
             .order_by("tree_name", F("parent").asc(nulls_first=True), "name")
         )
+
+    def decorate(self, objects):
+        attach_counts(objects, focus_area_counts())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["tree"] = not context["query"]
         return context
+
+
+def attach_counts(objects, counts):
+    for record in objects:
+        record.agreement_count = counts.get(record.pk, 0)
+
+
+def focus_area_counts():
+    return caching.cached("focus-area-counts", (), FocusArea.objects.agreement_counts)
 
 
 class AgreementDetailView(DetailView):
@@ -189,7 +237,7 @@ class InstitutionDetailView(DetailView):
             .for_list()
             .order_by("-signed_on", "title", "pk")
         )
-        page, notice = paginate(self.request, agreements)
+        page, notice = paginate(self.request, agreements, cache_as=type(self).__name__)
         partners = (
             Institution.objects.filter(
                 party_links__agreement__in=Agreement.objects.published()
@@ -253,7 +301,7 @@ class FocusAreaDetailView(DetailView):
             .for_list()
             .order_by("-signed_on", "title", "pk")
         )
-        page, notice = paginate(self.request, agreements)
+        page, notice = paginate(self.request, agreements, cache_as=type(self).__name__)
         context.update(
             agreements_page=page,
             notices=[notice] if notice else [],
@@ -282,25 +330,42 @@ class SourceDetailView(DetailView):
 
 def home(request):
     published = Agreement.objects.published()
-    counts = published.aggregate(
-        agreements=Count("pk"),
-    )
-    context = {
-        "counts": {
-            "agreements": counts["agreements"],
+
+    def directory_numbers():
+        top_institutions = (
+            Institution.objects.with_agreement_counts()
+            .filter(agreement_count__gt=0)
+            .order_by("-agreement_count", "name")
+            .values_list("pk", "agreement_count")[:12]
+        )
+        return {
+            "agreements": published.count(),
             "institutions": Institution.objects.filter(
-                party_links__agreement__in=published.values("pk")
-            )
-            .distinct()
-            .count(),
+                Exists(
+                    AgreementParty.objects.filter(
+                        institution=OuterRef("pk"), agreement__status="published"
+                    )
+                )
+            ).count(),
             "people": Person.objects.count(),
             "fields": FocusArea.objects.count(),
-        },
+            "top_institutions": list(top_institutions),
+        }
+
+    numbers = caching.cached("home", (), directory_numbers)
+    top_counts = dict(numbers["top_institutions"])
+    top_institutions = sorted(
+        Institution.objects.filter(pk__in=top_counts),
+        key=lambda institution: (-top_counts[institution.pk], institution.name),
+    )
+    attach_counts(top_institutions, top_counts)
+    top_fields = list(FocusArea.objects.top_level().order_by("name"))
+    attach_counts(top_fields, focus_area_counts())
+    context = {
+        "counts": numbers,
         "latest": published.for_list().order_by("-signed_on", "title", "pk")[:6],
-        "top_fields": FocusArea.objects.top_level().with_agreement_counts().order_by("name"),
-        "top_institutions": Institution.objects.with_agreement_counts()
-        .filter(agreement_count__gt=0)
-        .order_by("-agreement_count", "name")[:12],
+        "top_fields": top_fields,
+        "top_institutions": top_institutions,
     }
     return render(request, "home.html", context)
 
@@ -318,24 +383,47 @@ def search_everything(request):
     sections = []
     total = 0
     if query:
+        version = DirectoryVersion.current()
         visible = Agreement.objects.visible_to(request.user)
-        for label, url_name, queryset, name_field in (
-            ("Agreements", "agreement-list", visible.for_list(), "title"),
-            ("Institutions", "institution-list", Institution.objects.for_list(), "name"),
-            ("People", "person-list", Person.objects.for_list(), "family_name"),
-            ("Fields", "focusarea-list", FocusArea.objects.with_agreement_counts(), "name"),
+        for label, url_name, queryset, name_field, count_rows in (
+            ("Agreements", "agreement-list", visible.for_list(), "title", None),
+            (
+                "Institutions",
+                "institution-list",
+                Institution.objects.prefetch_related("names"),
+                "name",
+                Institution.objects.agreement_counts,
+            ),
+            (
+                "People",
+                "person-list",
+                Person.objects.for_page(),
+                "family_name",
+                Person.objects.agreement_counts,
+            ),
+            (
+                "Fields",
+                "focusarea-list",
+                FocusArea.objects.all(),
+                "name",
+                lambda ids: focus_area_counts(),
+            ),
         ):
-            results = search.search(queryset, query, name_field)
-            count = results.count()
-            total += count
-            sections.append(
-                {
-                    "label": label,
-                    "url_name": url_name,
-                    "count": count,
-                    "results": list(results[:SEARCH_SECTION_SIZE]) if count else [],
-                }
+
+            def locate(queryset=queryset, name_field=name_field):
+                results = search.search(queryset, query, name_field)
+                count = results.count()
+                return count, [row.pk for row in results[:SEARCH_SECTION_SIZE]] if count else []
+
+            count, ids = caching.cached(
+                f"search:{label}", (*caching.request_key(request), query), locate, version
             )
+            total += count
+            by_id = {row.pk: row for row in queryset.filter(pk__in=ids)}
+            rows = [by_id[pk] for pk in ids if pk in by_id]
+            if rows and count_rows:
+                attach_counts(rows, count_rows([row.pk for row in rows]))
+            sections.append({"label": label, "url_name": url_name, "count": count, "results": rows})
     suggestions = search.suggestions(Institution, query) if query and not total else []
     return render(
         request,

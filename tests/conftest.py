@@ -29,3 +29,11 @@ def curated(db):
     with connection.cursor() as cursor:
         for statement in connection.ops.sequence_reset_sql(no_style(), models):
             cursor.execute(statement)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with no cached facets or counts (versions restart with each test)."""
+    from django.core.cache import cache
+
+    cache.clear()

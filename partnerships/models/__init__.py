@@ -28,6 +28,7 @@ from .institutions import (
 )
 from .people import NameOrder, Person, Position
 from .sources import Source, SourceCredit, SourceCreditRole
+from .version import DirectoryVersion
 
 __all__ = [
     "Agreement",
@@ -37,6 +38,7 @@ __all__ = [
     "AgreementSource",
     "AgreementStatus",
     "DatePrecision",
+    "DirectoryVersion",
     "EstablishedBody",
     "EstablishedBodyKind",
     "FocusArea",

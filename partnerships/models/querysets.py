@@ -101,6 +101,17 @@ class InstitutionQuerySet(NaturalKeyQuerySet):
     def for_list(self):
         return self.with_agreement_counts().prefetch_related("names")
 
+    def agreement_counts(self, ids):
+        """``{institution id: published agreements}`` for a page of institutions, one query."""
+        from .agreements import AgreementParty
+
+        return dict(
+            AgreementParty.objects.filter(institution__in=ids, agreement__status="published")
+            .values("institution")
+            .annotate(count=Count("agreement"))
+            .values_list("institution", "count")
+        )
+
 
 class PersonQuerySet(NaturalKeyQuerySet):
     def for_list(self):
@@ -116,10 +127,50 @@ class PersonQuerySet(NaturalKeyQuerySet):
             Prefetch("positions", queryset=Position.objects.select_related("institution"))
         )
 
+    def for_page(self):
+        """Like ``for_list()`` without the count, which would aggregate every person;
+        count a page with :meth:`agreement_counts`."""
+        from .people import Position
+
+        return self.prefetch_related(
+            Prefetch("positions", queryset=Position.objects.select_related("institution"))
+        )
+
+    def agreement_counts(self, ids):
+        """``{person id: published agreements taken part in}`` for a page of people."""
+        from .agreements import Participation
+
+        return dict(
+            Participation.objects.filter(person__in=ids, agreement__status="published")
+            .values("person")
+            .annotate(count=Count("agreement", distinct=True))
+            .values_list("person", "count")
+        )
+
 
 class FocusAreaQuerySet(NaturalKeyQuerySet):
     def top_level(self):
         return self.filter(parent__isnull=True)
+
+    def agreement_counts(self):
+        """``{field id: published agreements}`` for every field, in two grouped queries.
+
+        A top-level field counts an agreement in it or in any of its sub-fields once.
+        """
+        links = _agreement_focus_area().objects.filter(agreement__status="published")
+        counts = dict(
+            links.values("focus_area")
+            .annotate(count=Count("agreement"))
+            .values_list("focus_area", "count")
+        )
+        # Keyed by top-level field: overrides the direct counts of top-level fields.
+        counts.update(
+            links.annotate(top=Coalesce("focus_area__parent", "focus_area"))
+            .values("top")
+            .annotate(count=Count("agreement", distinct=True))
+            .values_list("top", "count")
+        )
+        return counts
 
     def with_agreement_counts(self):
         """Published agreements in each field, its sub-fields included, each counted once."""

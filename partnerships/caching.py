@@ -1,0 +1,42 @@
+"""Caching that stays correct when an editor saves.
+
+Entries are keyed by :class:`DirectoryVersion`, which every save or delete of a directory
+record bumps (``signals.py``), and which bulk loaders bump when they finish. A changed
+record therefore retires every entry at once, in every worker; stale entries simply
+expire. Only derived numbers are cached (facet counts, totals), never access decisions:
+keys include whether drafts are visible.
+"""
+
+import hashlib
+
+from django.core.cache import cache
+
+from .models import DirectoryVersion
+
+TIMEOUT = 60 * 30
+
+
+def cached(namespace, parts, compute, version=None):
+    """``compute()``, remembered under ``namespace`` and ``parts`` until the data changes.
+
+    Pass ``version`` when one request makes several lookups, to read it only once.
+    """
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    if version is None:
+        version = DirectoryVersion.current()
+    key = f"directory:{namespace}:{version}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, TIMEOUT)
+    return value
+
+
+def request_key(request, ignored=("page", "sort")):
+    """The parts of a request that decide derived numbers: parameters and draft visibility."""
+    params = sorted(
+        (name, tuple(request.GET.getlist(name))) for name in request.GET if name not in ignored
+    )
+    user = getattr(request, "user", None)
+    sees_drafts = bool(user and user.is_active and user.is_staff)
+    return (request.path, params, sees_drafts)
