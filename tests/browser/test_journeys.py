@@ -26,11 +26,11 @@ def test_a_search_for_pumch_leads_through_its_agreement_to_a_partner_institution
     page.get_by_label("Search institutions, people, agreements and fields").press("Enter")
 
     expect(page).to_have_url(re.compile(r"/search/\?q=PUMCH$"))
-    institutions = page.locator("section.search-section", has_text="Institutions")
+    institutions = page.get_by_role("region", name=re.compile("^Institutions"))
     expect(
         institutions.get_by_role("link", name="Peking Union Medical College Hospital", exact=True)
     ).to_be_visible()
-    agreements = page.locator("section.search-section", has_text="Agreements")
+    agreements = page.get_by_role("region", name=re.compile("^Agreements"))
     agreements.locator(f'a[href="/agreements/{HKUST_PUMCH}/"]').click()
 
     expect(page).to_have_url(re.compile(f"/agreements/{HKUST_PUMCH}/$"))
