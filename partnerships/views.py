@@ -94,7 +94,10 @@ class FacetedListView(TemplateView):
             caching.request_key(self.request),
             lambda: self.get_facets(filterset),
         )
-        known = {f.name: {o.value: o.label for o in f.options} for f in facet_list}
+        known = {
+            f.name: {o.value: o.label for top in f.options for o in (top, *top.children)}
+            for f in facet_list
+        }
         chips, unknown = facets.active_filters(filterset, params, known)
         notices = [
             f"{filterset.filters[name].label}: {' '.join(messages)} This filter was ignored."

@@ -212,3 +212,9 @@ def test_bad_filter_values_are_dropped_and_explained(client, directory, params, 
     response = client.get(LIST_URL, params)
     assert response.status_code == 200
     assert message in " ".join(response.context["notices"])
+
+
+def test_a_chosen_sub_field_is_shown_by_its_name_without_a_false_notice(client, directory):
+    response = client.get(LIST_URL, {"field": "medical-ai"})
+    assert [chip.value_label for chip in response.context["active_filters"]] == ["Medical AI"]
+    assert response.context["notices"] == []

@@ -36,3 +36,19 @@ def highlight(text, query=""):
 def not_stated(value):
     """What a source does not state is said to be so, never left blank."""
     return value if value not in (None, "") else "Not stated"
+
+
+CURATOR_NOTE = re.compile(r"\s*\[Curator['’]s note:?\s*(?P<note>.*?)\]\s*$", re.DOTALL)
+
+
+@register.filter
+def source_words(quote):
+    """The verbatim part of a quote, without the curator's bracketed note."""
+    return CURATOR_NOTE.sub("", quote or "")
+
+
+@register.filter
+def curator_note(quote):
+    """The curator's note appended to a quote in brackets, if any."""
+    match = CURATOR_NOTE.search(quote or "")
+    return match.group("note") if match else ""
