@@ -1,0 +1,185 @@
+"""Findability: the sitemap lists public pages only; detail pages carry schema.org JSON-LD."""
+
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from partnerships.models import Agreement, FocusArea, Institution, Person
+from tests.factories import (
+    AgreementFactory,
+    DraftAgreementFactory,
+    InstitutionFactory,
+    InstitutionNameFactory,
+    PersonFactory,
+    PositionFactory,
+)
+
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
+
+
+def sitemap_locations(client):
+    """Every page address listed under the sitemap index."""
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    locations = []
+    for section in index.findall(f"{SITEMAP}sitemap/{SITEMAP}loc"):
+        response = client.get(section.text.removeprefix("http://testserver"))
+        assert response.status_code == 200
+        urlset = ET.fromstring(response.content)
+        locations += [loc.text for loc in urlset.findall(f"{SITEMAP}url/{SITEMAP}loc")]
+    return locations
+
+
+def json_ld(client, path):
+    html = client.get(path).content.decode()
+    (script,) = JSON_LD.findall(html)
+    return json.loads(script)
+
+
+def test_the_sitemap_lists_every_public_record(client, curated):
+    locations = set(sitemap_locations(client))
+
+    expected = {
+        f"http://testserver{record.get_absolute_url()}"
+        for queryset in (
+            Agreement.objects.published(),
+            Institution.objects.all(),
+            Person.objects.all(),
+            FocusArea.objects.all(),
+        )
+        for record in queryset
+    }
+    assert expected <= locations
+    assert "http://testserver/agreements/" in locations
+
+
+def test_the_sitemap_never_lists_a_draft(client, curated):
+    DraftAgreementFactory(slug="secret-draft")
+
+    assert not any("secret-draft" in location for location in sitemap_locations(client))
+
+
+def test_robots_txt_points_to_the_sitemap(client, db):
+    robots = client.get("/robots.txt").content.decode()
+
+    assert "Sitemap: http://testserver/sitemap.xml" in robots
+    assert client.get("/sitemap.xml").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("kind", "schema_type"),
+    [
+        ("university", "CollegeOrUniversity"),
+        ("medical_university", "CollegeOrUniversity"),
+        ("hospital", "Hospital"),
+        ("research_institute", "ResearchOrganization"),
+        ("academy", "Organization"),
+        ("other", "Organization"),
+    ],
+)
+def test_an_institution_is_described_by_its_kind(client, db, kind, schema_type):
+    InstitutionFactory(slug="described", kind=kind)
+
+    data = json_ld(client, "/institutions/described/")
+
+    assert data["@context"] == "https://schema.org"
+    assert data["@type"] == schema_type
+
+
+def test_an_institution_has_its_names_place_identifiers_and_parent(client, db):
+    parent = InstitutionFactory(slug="cams", name="Chinese Academy of Medical Sciences")
+    hospital = InstitutionFactory(
+        slug="fuwai",
+        name="Fuwai Hospital",
+        kind="hospital",
+        ror_id="02drdmm93",
+        wikidata_id="Q10880405",
+        website="https://www.fuwaihospital.org/",
+    )
+    InstitutionNameFactory(institution=hospital, name="阜外医院", name_type="label")
+    hospital.relations_from.create(relation_type="part_of", object=parent)
+
+    data = json_ld(client, "/institutions/fuwai/")
+
+    assert data["name"] == "Fuwai Hospital"
+    assert data["alternateName"] == ["阜外医院"]
+    assert data["address"] == {
+        "@type": "PostalAddress",
+        "addressLocality": "Beijing",
+        "addressRegion": "Beijing",
+        "addressCountry": "China",
+    }
+    assert data["url"] == "https://www.fuwaihospital.org/"
+    assert data["sameAs"] == [
+        "https://ror.org/02drdmm93",
+        "https://www.wikidata.org/wiki/Q10880405",
+    ]
+    assert data["parentOrganization"]["name"] == "Chinese Academy of Medical Sciences"
+
+
+def test_identifiers_that_are_not_verified_are_left_out(client, curated):
+    data = json_ld(client, "/institutions/pumch/")
+
+    assert data["@type"] == "Hospital"
+    assert "sameAs" not in data
+
+
+def test_a_person_has_names_titles_and_affiliations(client, db):
+    person = PersonFactory(
+        slug="wang-chen", family_name="Wang", given_name="Chen", honorifics="Academician"
+    )
+    PositionFactory(person=person, title="President", institution=InstitutionFactory(name="PUMC"))
+
+    data = json_ld(client, "/people/wang-chen/")
+
+    assert data["@type"] == "Person"
+    assert (data["familyName"], data["givenName"], data["name"]) == ("Wang", "Chen", "Wang Chen")
+    assert data["honorificPrefix"] == "Academician"
+    assert data["jobTitle"] == "President"
+    assert data["affiliation"][0]["name"] == "PUMC"
+
+
+def test_an_agreement_is_the_event_of_its_signing(client, curated):
+    data = json_ld(client, "/agreements/hkust-pumch-strategic-cooperation-2024/")
+
+    assert data["@type"] == "Event"
+    assert data["startDate"] == "2024"  # The source gives only the year.
+    assert [organizer["@type"] for organizer in data["organizer"]] == [
+        "CollegeOrUniversity",
+        "Hospital",
+    ]
+    assert {"@type", "name", "url"} <= set(data["attendee"][0])
+    assert data["about"]
+    assert data["subjectOf"][0]["headline"]
+    assert data["location"]["address"]["addressLocality"] == "Beijing"
+
+
+def test_an_agreement_without_a_stated_date_has_no_start_date(client, db):
+    AgreementFactory(slug="undated", signed_on=None, signed_on_precision="unknown")
+
+    data = json_ld(client, "/agreements/undated/")
+
+    assert "startDate" not in data
+
+
+def test_a_field_is_a_defined_term(client, curated):
+    data = json_ld(client, "/fields/medical-education/")
+
+    assert data["@type"] == "DefinedTerm"
+    assert data["name"] == "Medical education"
+    assert data["inDefinedTermSet"]["url"] == "http://testserver/fields/"
+
+
+def test_json_ld_cannot_break_out_of_its_script_element(client, db):
+    name = "</script><script>alert(1)</script> & <b>"
+    InstitutionFactory(slug="hostile", name=name)
+
+    html = client.get("/institutions/hostile/").content.decode()
+    data = json_ld(client, "/institutions/hostile/")
+
+    assert "<script>alert(1)" not in html
+    assert "\\u003C/script\\u003E" in html
+    assert data["name"] == name
