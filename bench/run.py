@@ -329,6 +329,29 @@ def memory_kb(pid, field):
     return 0
 
 
+def cpu_seconds(pids):
+    """User + system CPU time of processes, from /proc/<pid>/stat."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def postgres_backends(server_url, database):
+    """Server processes holding connections to the benchmark database (gunicorn's)."""
+    rows = admin_sql(
+        server_url,
+        "SELECT pid FROM pg_stat_activity "
+        f"WHERE datname = '{database}' AND pid <> pg_backend_pid()",
+    )
+    return [row[0] for row in rows or []]
+
+
 class MemoryWatch:
     """Peak memory of the gunicorn workers, sampled from /proc while a load runs."""
 
@@ -441,8 +464,12 @@ def measure(base, key, kind, path, watch, args, warm_path=None):
         result["single_request_s"] = timings[1]
         result["single_request_all_s"] = timings
     wrk(url, args.warmup, args.connections, args.threads)
+    workers = watch.workers()
+    backends = postgres_backends(args.server, args.database)
+    cpu_before = cpu_seconds(workers), cpu_seconds(backends)
     with watch:
         run = wrk(url, args.duration, args.connections, args.threads)
+    cpu_after = cpu_seconds(workers), cpu_seconds(backends)
     hwm_after = watch.hwm_kb()
     seconds = run["duration_us"] / 1e6
     if not run["requests"]:
@@ -456,6 +483,10 @@ def measure(base, key, kind, path, watch, args, warm_path=None):
         p99_ms=run["p99_us"] / 1000,
         max_ms=run["max_us"] / 1000,
         errors=sum(run[k] for k in run if k.startswith("errors_")),
+        # CPU spent per request, by the gunicorn workers and by PostgreSQL: unlike
+        # latency, hardly affected by other processes competing for the cores.
+        app_cpu_ms=(cpu_after[0] - cpu_before[0]) * 1000 / max(1, run["requests"]),
+        db_cpu_ms=(cpu_after[1] - cpu_before[1]) * 1000 / max(1, run["requests"]),
         errors_status=run["errors_status"],
         peak_rss_mb=watch.peak_rss_kb / 1024,
         hwm_after_mb=max(hwm_after.values(), default=0) / 1024,
@@ -582,9 +613,10 @@ def write_results(path, context):
     lines += [
         "## Results",
         "",
-        "| Page | URL | req/s | p50 ms | p95 ms | p99 ms | × floor | HTML+CSS+JS KB (gzip) | "
-        f"queries @{args.small:,} | queries @{args.agreements:,} | target |",
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|",
+        "| Page | URL | req/s | p50 ms | p95 ms | p99 ms | × floor | CPU ms/req app + db | "
+        f"HTML+CSS+JS KB (gzip) | queries @{args.small:,} | queries @{args.agreements:,} | "
+        "target |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|",
     ]
     p95_ok, weight_ok, queries_ok = [], [], []
     for key, label, kind, _ in PAGES:
@@ -624,11 +656,11 @@ def write_results(path, context):
             status = r.get("state", "not run")
             if r.get("status"):
                 status += f" (HTTP {r['status']})"
-            lines.append(f"| {label} | `{shown}` | {status} | | | | | | {qs} | {ql} | {target} |")
+            lines.append(f"| {label} | `{shown}` | {status} | | | | | | | {qs} | {ql} | {target} |")
             continue
         if r.get("state") != "ok":  # too slow: no request completed under load
             lines.append(
-                f"| {label} | `{shown}` | {r['state']} | | | | | | {qs} | {ql} | {target} |"
+                f"| {label} | `{shown}` | {r['state']} | | | | | | | {qs} | {ql} | {target} |"
             )
             continue
         ratio = f"{floor_rps / r['rps']:.1f}" if floor_rps and r["rps"] else "–"
@@ -641,16 +673,21 @@ def write_results(path, context):
         else:
             weight = f"{r['bytes'] / 1024:.1f} ({kind})"
         errors = f" ({r['errors']} errors)" if r["errors"] else ""
+        cpu = f"{r['app_cpu_ms']:.1f} + {r['db_cpu_ms']:.1f}"
         lines.append(
             f"| {label} | `{shown}` | {r['rps']:,.1f}{errors} | {ms(r['p50_ms'])} | "
-            f"{ms(r['p95_ms'])} | {ms(r['p99_ms'])} | {ratio} | {weight} | {qs} | {ql} | "
-            f"{target} |"
+            f"{ms(r['p95_ms'])} | {ms(r['p99_ms'])} | {ratio} | {cpu} | {weight} | {qs} | "
+            f"{ql} | {target} |"
         )
     lines += [
         "",
         "× floor: how many times longer a request takes than the floor (floor req/s ÷ page "
         "req/s). Latencies are under 8 concurrent connections on 2 workers, so they include "
-        "queueing: a request's service time is about workers ÷ req/s.",
+        "queueing: a request's service time is about workers ÷ req/s. CPU ms/req: processor "
+        "time per request of the gunicorn workers (app) and of their PostgreSQL backends (db), "
+        "from /proc; unlike latency it hardly moves when other processes share the cores, so it "
+        "is the number to compare between runs and to budget against (8 connections on 2 "
+        "cores: p95 ≤ 150 ms needs roughly app + db ≤ 30 ms).",
         "",
     ]
 
@@ -803,6 +840,7 @@ def main(argv=None):
         show_query_differences(context["small"], context["large"])
 
         server, base = start_gunicorn(env["large"], free_port(), args.workers, workdir)
+        args.database = names["large"]
         watch = MemoryWatch(server.pid)
         context["load_before"] = os.getloadavg()[0]
         for key, label, kind, build in PAGES:
