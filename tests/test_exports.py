@@ -379,3 +379,16 @@ def test_a_large_download_streams_in_flat_memory(client, twenty_thousand_agreeme
     # The CSV alone is ~8 MB and 20,000 agreements with their parties several times that
     # as objects; read and prefetched in chunks, the peak stays near 13 MB.
     assert peak < 30 * 1024 * 1024, f"peak memory {peak / 1024 / 1024:.1f} MB"
+
+
+def test_editors_are_told_that_downloads_hold_published_agreements_only(admin_client, curated):
+    html = admin_client.get("/agreements/").content.decode()
+
+    assert "Download the published ones of these results" in html
+
+
+def test_a_download_answers_head_requests(client, curated):
+    response = client.head("/agreements/export.csv")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")

@@ -1,7 +1,7 @@
 """Download views: the rows of a list page, under its query string, as CSV or JSON."""
 
 from django.http import JsonResponse, StreamingHttpResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .exports import EXPORTS, RowContext, stream_csv, stream_json
 
@@ -21,7 +21,7 @@ def site_url(request):
     return request.build_absolute_uri("/").rstrip("/")
 
 
-@require_GET
+@require_safe
 def export(request, kind, fmt):
     """Every matching row, not a page: the list page shows what was invalid; a script
     fetching a download gets a 400 naming it instead of silently different rows."""

@@ -39,6 +39,8 @@ def download_links(context, kind):
             "csv_url": reverse(f"open_data:{kind}-csv") + suffix,
             "json_url": reverse(f"open_data:{kind}-json") + suffix,
             "columns_url": reverse("api:docs") + f"#columns-{kind}",
+            # Editors see drafts on the list; downloads hold published records only.
+            "drafts_listed": kind == "agreements" and context["request"].user.is_staff,
         },
     )
 
