@@ -72,13 +72,3 @@ class FilterSetParameters(OpenApiFilterExtension):
             filter_parameter(name, filter_)
             for name, filter_ in filterset_class.base_filters.items()
         ]
-
-
-# Several vocabularies share a field name ("kind"): name each enum component after its model.
-ENUM_NAMES = {
-    "AgreementKindEnum": "partnerships.models.AgreementKind",
-    "InstitutionKindEnum": "partnerships.models.InstitutionKind",
-    "EstablishedBodyKindEnum": "partnerships.models.EstablishedBodyKind",
-    "DatePrecisionEnum": "partnerships.models.DatePrecision",
-}
-SCHEMA_SETTINGS = {"ENUM_NAME_OVERRIDES": ENUM_NAMES}
