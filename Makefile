@@ -58,8 +58,12 @@ check: install
 	$(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+# Browser journeys run in their own pytest process: Playwright's event loop must not
+# share a process (and the random test order) with the rest of the suite.
+# JUNIT=prefix writes prefix-unit.xml and prefix-browser.xml (CI checks that tests ran).
 test: lint check
-	$(BIN)/pytest -q $(PYTEST_ARGS)
+	$(BIN)/pytest -q -m "not browser" $(if $(JUNIT),--junitxml=$(JUNIT)-unit.xml) $(PYTEST_ARGS)
+	$(BIN)/pytest -q -m browser $(if $(JUNIT),--junitxml=$(JUNIT)-browser.xml) $(PYTEST_ARGS)
 
 test-fast: install
 	$(BIN)/pytest -m "not browser" -q -x $(PYTEST_ARGS)
