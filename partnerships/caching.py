@@ -40,3 +40,45 @@ def request_key(request, ignored=("page", "sort")):
     user = getattr(request, "user", None)
     sees_drafts = bool(user and user.is_active and user.is_staff)
     return (request.path, params, sees_drafts)
+
+
+class PublicPageCacheMiddleware:
+    """Serve repeated anonymous page views from the cache until the directory changes.
+
+    Only successful, non-streaming HTML answers to anonymous GET requests are kept, and
+    only when they set no cookie: staff (who see drafts) and the admin always get fresh
+    pages. The key holds the directory version, so an editor's save retires every page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self.is_cacheable_request(request):
+            return self.get_response(request)
+        path_digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+        key = f"directory:page:{DirectoryVersion.current()}:{path_digest}"
+        response = cache.get(key)
+        if response is not None:
+            return response
+        response = self.get_response(request)
+        if self.is_cacheable_response(response):
+            cache.set(key, response, TIMEOUT)
+        return response
+
+    @staticmethod
+    def is_cacheable_request(request):
+        return (
+            request.method in ("GET", "HEAD")
+            and not request.path.startswith(("/admin/", "/api/"))
+            and not request.user.is_authenticated
+        )
+
+    @staticmethod
+    def is_cacheable_response(response):
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and response.get("Content-Type", "").startswith("text/html")
+        )

@@ -147,6 +147,8 @@ def agreement_facets(filterset, params, focus_areas):
             for child in focus_areas
             if child.parent_id == area.pk
         ]
+        # Sub-fields unfold under a chosen field, so a long hierarchy stays a short list.
+        expanded = area.slug in selected_fields or any(c.selected for c in children)
         field_options.append(
             Option(
                 value=area.slug,
@@ -154,7 +156,7 @@ def agreement_facets(filterset, params, focus_areas):
                 count=top_counts.get(area.pk, 0),
                 selected=area.slug in selected_fields,
                 url=toggled_query(params, "field", area.slug),
-                children=[c for c in children if c.count or c.selected],
+                children=[c for c in children if c.selected or (expanded and c.count)],
             )
         )
     field_options = [o for o in field_options if o.count or o.selected or o.children]

@@ -70,6 +70,8 @@ def _update(queryset, weighted_parts):
             vector = term if vector is None else vector + term
         values["search_vector"] = vector
     queryset.update(**values)
+    # Search results are cached by directory version: retire them now the text changed.
+    DirectoryVersion.bump()
 
 
 def refresh_institutions(queryset=None):
@@ -143,4 +145,3 @@ def refresh_all():
     refresh_people()
     refresh_focus_areas()
     refresh_agreements()
-    DirectoryVersion.bump()

@@ -31,6 +31,8 @@ from .models import (
 )
 
 PAGE_SIZE = 20
+PARTNERS_SHOWN = 20
+POSITIONS_SHOWN = 20
 SEARCH_SECTION_SIZE = 5
 
 
@@ -241,29 +243,28 @@ class InstitutionDetailView(DetailView):
             .order_by("-signed_on", "title", "pk")
         )
         page, notice = paginate(self.request, agreements, cache_as=type(self).__name__)
-        partners = (
-            Institution.objects.filter(
-                party_links__agreement__in=Agreement.objects.published()
-                .involving(institution)
-                .values("pk")
+
+        def partners_and_years():
+            published = Agreement.objects.published().involving(institution)
+            partners = (
+                Institution.objects.filter(party_links__agreement__in=published.values("pk"))
+                .exclude(pk=institution.pk)
+                .annotate(shared=Count("party_links", distinct=True))
+                .order_by("-shared", "name")[:PARTNERS_SHOWN]
             )
-            .exclude(pk=institution.pk)
-            .annotate(shared=Count("party_links", distinct=True))
-            .order_by("-shared", "name")[:20]
-        )
-        years = (
-            Agreement.objects.published()
-            .involving(institution)
-            .filter(signed_on__isnull=False)
-            .dates("signed_on", "year", order="DESC")
-        )
+            years = published.filter(signed_on__isnull=False).dates("signed_on", "year", "DESC")
+            return list(partners), [day.year for day in years]
+
+        partners, years = caching.cached("institution-stats", (institution.pk,), partners_and_years)
+        positions = Position.objects.filter(institution=institution)
         context.update(
             agreements_page=page,
             notices=[notice] if notice else [],
             partners=partners,
-            positions=Position.objects.filter(institution=institution)
-            .select_related("person")
-            .order_by("person__family_name", "person__given_name", "title")[:100],
+            positions=positions.select_related("person").order_by(
+                "person__family_name", "person__given_name", "title"
+            )[:POSITIONS_SHOWN],
+            position_count=positions.count(),
             agreement_years=years,
         )
         return context

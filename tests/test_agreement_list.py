@@ -147,7 +147,8 @@ def test_filtering_by_a_person_who_took_part(client, directory):
 
 
 def test_field_facet_counts_an_agreement_with_two_fields_once_in_each(client, directory):
-    counts = option_counts(client.get(LIST_URL), "field")
+    # Choosing a field unfolds its sub-fields; the field facet itself stays disjunctive.
+    counts = option_counts(client.get(LIST_URL, {"field": "engineering"}), "field")
     assert counts["medical-ai"] == 2
     assert counts["imaging"] == 1
     assert counts["education"] == 2
@@ -161,7 +162,7 @@ def test_facet_counts_follow_the_other_active_filters(client, directory):
     assert institutions == {"hkust": 2, "pumch": 1, "tju": 1}
     # Disjunctive: the chosen facet's own options still count under the other filters.
     fields = option_counts(response, "field")
-    assert fields["medical-ai"] == 2
+    assert fields["engineering"] == 2
 
 
 def test_the_year_facet_is_in_date_order(client, directory):
@@ -218,3 +219,11 @@ def test_a_chosen_sub_field_is_shown_by_its_name_without_a_false_notice(client, 
     response = client.get(LIST_URL, {"field": "medical-ai"})
     assert [chip.value_label for chip in response.context["active_filters"]] == ["Medical AI"]
     assert response.context["notices"] == []
+
+
+def test_sub_fields_unfold_only_under_a_chosen_field(client, directory):
+    folded = facet(client.get(LIST_URL), "field")
+    assert all(not option.children for option in folded.options)
+    unfolded = facet(client.get(LIST_URL, {"field": "engineering"}), "field")
+    engineering = next(o for o in unfolded.options if o.value == "engineering")
+    assert [child.value for child in engineering.children] == ["medical-ai", "imaging"]

@@ -54,3 +54,26 @@ def test_the_home_page_counts_follow_publication(client, db):
     draft.full_clean()
     draft.save()
     assert client.get("/").context["counts"]["agreements"] == 2
+
+
+def test_a_repeated_anonymous_page_view_runs_no_page_queries_until_an_edit(
+    client, db, django_assert_num_queries
+):
+    institution = InstitutionFactory(slug="pumch", name="PUMCH")
+    AgreementFactory(parties=[institution])
+    url = institution.get_absolute_url()
+    client.get(url)
+    with django_assert_num_queries(1):  # Only the directory version is read.
+        assert client.get(url).status_code == 200
+
+    institution.name = "Peking Union Medical College Hospital"
+    institution.save()
+    assert "Peking Union Medical College Hospital" in client.get(url).content.decode()
+
+
+def test_staff_always_get_a_fresh_page(admin_client, db):
+    agreement = AgreementFactory(title="First title")
+    url = agreement.get_absolute_url()
+    admin_client.get(url)
+    type(agreement).objects.filter(pk=agreement.pk).update(title="Second title")
+    assert "Second title" in admin_client.get(url).content.decode()

@@ -151,9 +151,16 @@ class Agreement(NaturalKeyMixin, TimeStamped):
 class AgreementParty(NaturalKeyMixin, Cited):
     NATURAL_KEY = ("agreement__slug", "institution__slug")
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="party_links")
+    # No single-column indexes: the unique (agreement, institution) constraint and the
+    # (institution, agreement) index lead with each column and serve both lookups.
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="party_links", db_index=False
+    )
     institution = models.ForeignKey(
-        "partnerships.Institution", on_delete=models.PROTECT, related_name="party_links"
+        "partnerships.Institution",
+        on_delete=models.PROTECT,
+        related_name="party_links",
+        db_index=False,
     )
     order = models.PositiveSmallIntegerField(
         default=0, help_text="Order in which the source names the parties."
@@ -192,11 +199,15 @@ class Participation(NaturalKeyMixin, Cited):
 
     NATURAL_KEY = ("agreement__slug", "person__slug", "role")
 
+    # Served by the unique (agreement, person, role) and the (person, agreement) indexes.
     agreement = models.ForeignKey(
-        Agreement, on_delete=models.CASCADE, related_name="participations"
+        Agreement, on_delete=models.CASCADE, related_name="participations", db_index=False
     )
     person = models.ForeignKey(
-        "partnerships.Person", on_delete=models.PROTECT, related_name="participations"
+        "partnerships.Person",
+        on_delete=models.PROTECT,
+        related_name="participations",
+        db_index=False,
     )
     role = models.CharField(max_length=16, choices=ParticipationRole, db_index=True)
     on_behalf_of = models.ForeignKey(
@@ -258,9 +269,15 @@ class Participation(NaturalKeyMixin, Cited):
 class AgreementFocusArea(NaturalKeyMixin, Cited):
     NATURAL_KEY = ("agreement__slug", "focus_area__slug")
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="focus_links")
+    # Served by the unique (agreement, focus_area) and the (focus_area, agreement) indexes.
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="focus_links", db_index=False
+    )
     focus_area = models.ForeignKey(
-        "partnerships.FocusArea", on_delete=models.PROTECT, related_name="agreement_links"
+        "partnerships.FocusArea",
+        on_delete=models.PROTECT,
+        related_name="agreement_links",
+        db_index=False,
     )
 
     objects = NaturalKeyQuerySet.as_manager()
