@@ -33,7 +33,6 @@ class Option:
     label: str
     count: int
     selected: bool = False
-    url: str = ""
     children: list["Option"] = field(default_factory=list)
 
 
@@ -57,22 +56,7 @@ class ActiveFilter:
     remove_url: str
 
 
-def toggled_query(params, name, value):
-    """The query string with ``value`` of ``name`` switched on or off, back to page one."""
-    params = params.copy()
-    params.pop("page", None)
-    values = [v for v in params.getlist(name) if v]
-    value = str(value)
-    if value in values:
-        values.remove(value)
-    else:
-        values.append(value)
-    params.setlist(name, values)
-    encoded = params.urlencode()
-    return f"?{encoded}" if encoded else "?"
-
-
-def _options(rows, name, params, selected, labels=None):
+def _options(rows, selected, labels=None):
     selected = {str(value) for value in selected}
     options = []
     for value, count in rows:
@@ -85,10 +69,19 @@ def _options(rows, name, params, selected, labels=None):
                 label=(labels or {}).get(value, text),
                 count=count,
                 selected=text in selected,
-                url=toggled_query(params, name, text),
             )
         )
     return options
+
+
+def _value_counts(queryset, field):
+    """``[(value, count)]`` of ``field`` over ``queryset``, most frequent first."""
+    return (
+        queryset.values(field)
+        .annotate(count=Count("pk"))
+        .order_by("-count", field)
+        .values_list(field, "count")
+    )
 
 
 def _party_counts(agreements, group_by, limit=None, only=None):
@@ -113,7 +106,7 @@ def _with_selected(rows, group_by, agreements, selected):
     return rows
 
 
-def agreement_facets(filterset, params, focus_areas):
+def agreement_facets(filterset, focus_areas):
     active = filterset.active
     facets = []
 
@@ -142,7 +135,6 @@ def agreement_facets(filterset, params, focus_areas):
                 label=child.name,
                 count=leaf_counts.get(child.pk, 0),
                 selected=child.slug in selected_fields,
-                url=toggled_query(params, "field", child.slug),
             )
             for child in focus_areas
             if child.parent_id == area.pk
@@ -155,7 +147,6 @@ def agreement_facets(filterset, params, focus_areas):
                 label=area.name,
                 count=top_counts.get(area.pk, 0),
                 selected=area.slug in selected_fields,
-                url=toggled_query(params, "field", area.slug),
                 children=[c for c in children if c.selected or (expanded and c.count)],
             )
         )
@@ -172,9 +163,7 @@ def agreement_facets(filterset, params, focus_areas):
         .order_by("-year")
         .values_list("year", "count")
     )
-    facets.append(
-        Facet("year", "Year signed", _options(years, "year", params, active.get("year", [])))
-    )
+    facets.append(Facet("year", "Year signed", _options(years, active.get("year", []))))
 
     # Institutions (either side): the most frequent, plus those chosen.
     base = filterset.queryset_without("institution")
@@ -185,9 +174,7 @@ def agreement_facets(filterset, params, focus_areas):
     names = dict(
         Institution.objects.filter(slug__in=[slug for slug, _ in rows]).values_list("slug", "name")
     )
-    facets.append(
-        Facet("institution", "Institution", _options(rows, "institution", params, selected, names))
-    )
+    facets.append(Facet("institution", "Institution", _options(rows, selected, names)))
 
     rows = _party_counts(filterset.queryset_without("institution_kind"), "institution__kind")
     facets.append(
@@ -196,26 +183,18 @@ def agreement_facets(filterset, params, focus_areas):
             "Kind of institution",
             _options(
                 rows,
-                "institution_kind",
-                params,
                 active.get("institution_kind", []),
                 dict(InstitutionKind.choices),
             ),
         )
     )
 
-    kinds = (
-        filterset.queryset_without("kind")
-        .values("kind")
-        .annotate(count=Count("pk"))
-        .order_by("-count", "kind")
-        .values_list("kind", "count")
-    )
+    kinds = _value_counts(filterset.queryset_without("kind"), "kind")
     facets.append(
         Facet(
             "kind",
             "Kind of agreement",
-            _options(kinds, "kind", params, active.get("kind", []), dict(AgreementKind.choices)),
+            _options(kinds, active.get("kind", []), dict(AgreementKind.choices)),
         )
     )
 
@@ -224,43 +203,29 @@ def agreement_facets(filterset, params, focus_areas):
         group_by = f"institution__{place}"
         selected = active.get(place, [])
         rows = _with_selected(_party_counts(base, group_by, TOP_OPTIONS), group_by, base, selected)
-        facets.append(Facet(place, label, _options(rows, place, params, selected)))
+        facets.append(Facet(place, label, _options(rows, selected)))
     return facets
 
 
-def institution_facets(filterset, params):
+def institution_facets(filterset):
     active = filterset.active
     facets = []
-    kinds = (
-        filterset.queryset_without("kind")
-        .values("kind")
-        .annotate(count=Count("pk"))
-        .order_by("-count", "kind")
-        .values_list("kind", "count")
-    )
+    kinds = _value_counts(filterset.queryset_without("kind"), "kind")
     facets.append(
         Facet(
             "kind",
             "Kind",
-            _options(kinds, "kind", params, active.get("kind", []), dict(InstitutionKind.choices)),
+            _options(kinds, active.get("kind", []), dict(InstitutionKind.choices)),
         )
     )
     for place, label in (("country", "Country"), ("region", "Region"), ("city", "City")):
-        rows = (
-            filterset.queryset_without(place)
-            .exclude(**{place: ""})
-            .values(place)
-            .annotate(count=Count("pk"))
-            .order_by("-count", place)
-            .values_list(place, "count")[:TOP_OPTIONS]
-        )
-        facets.append(
-            Facet(place, label, _options(list(rows), place, params, active.get(place, [])))
-        )
+        rows = _value_counts(filterset.queryset_without(place).exclude(**{place: ""}), place)
+        rows = rows[:TOP_OPTIONS]
+        facets.append(Facet(place, label, _options(list(rows), active.get(place, []))))
     return facets
 
 
-def person_facets(filterset, params):
+def person_facets(filterset):
     people = filterset.queryset_without("role")
     rows = (
         Participation.objects.filter(person__in=people.values("pk"), agreement__status="published")
@@ -269,9 +234,7 @@ def person_facets(filterset, params):
         .order_by("-count", "role")
         .values_list("role", "count")
     )
-    options = _options(
-        rows, "role", params, filterset.active.get("role", []), dict(ParticipationRole.choices)
-    )
+    options = _options(rows, filterset.active.get("role", []), dict(ParticipationRole.choices))
     return [Facet("role", "Role at a signing", options)]
 
 

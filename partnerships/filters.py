@@ -248,34 +248,24 @@ class AgreementFilterSet(FacetedFilterSet):
         fields = []
         form = DateRangeForm
 
-    def filter_institution(self, queryset, name, slugs):
-        if not slugs:
-            return queryset
-        return queryset.filter(
-            Exists(
-                AgreementParty.objects.filter(agreement=OuterRef("pk"), institution__slug__in=slugs)
-            )
-        )
-
-    def filter_institution_kind(self, queryset, name, kinds):
-        if not kinds:
-            return queryset
-        return queryset.filter(
-            Exists(
-                AgreementParty.objects.filter(agreement=OuterRef("pk"), institution__kind__in=kinds)
-            )
-        )
-
-    def filter_place(self, queryset, name, values):
+    @staticmethod
+    def _with_a_party(queryset, lookup, values):
+        """Agreements with at least one party whose ``lookup`` is among ``values``."""
         if not values:
             return queryset
-        return queryset.filter(
-            Exists(
-                AgreementParty.objects.filter(
-                    agreement=OuterRef("pk"), **{f"institution__{name}__in": values}
-                )
-            )
+        parties = AgreementParty.objects.filter(
+            agreement=OuterRef("pk"), **{f"institution__{lookup}__in": values}
         )
+        return queryset.filter(Exists(parties))
+
+    def filter_institution(self, queryset, name, slugs):
+        return self._with_a_party(queryset, "slug", slugs)
+
+    def filter_institution_kind(self, queryset, name, kinds):
+        return self._with_a_party(queryset, "kind", kinds)
+
+    def filter_place(self, queryset, name, values):
+        return self._with_a_party(queryset, name, values)
 
     def filter_field(self, queryset, name, slugs):
         """A parent field includes its sub-fields."""

@@ -134,7 +134,7 @@ class AgreementListView(FacetedListView):
 
     def get_facets(self, filterset):
         focus_areas = list(FocusArea.objects.order_by("name"))
-        return facets.agreement_facets(filterset, self.request.GET, focus_areas)
+        return facets.agreement_facets(filterset, focus_areas)
 
 
 class InstitutionListView(FacetedListView):
@@ -145,7 +145,7 @@ class InstitutionListView(FacetedListView):
         return Institution.objects.prefetch_related("names").order_by("name", "pk")
 
     def get_facets(self, filterset):
-        return facets.institution_facets(filterset, self.request.GET)
+        return facets.institution_facets(filterset)
 
     def decorate(self, objects):
         attach_counts(objects, Institution.objects.agreement_counts([o.pk for o in objects]))
@@ -159,7 +159,7 @@ class PersonListView(FacetedListView):
         return Person.objects.for_page().order_by("family_name", "given_name", "pk")
 
     def get_facets(self, filterset):
-        return facets.person_facets(filterset, self.request.GET)
+        return facets.person_facets(filterset)
 
     def decorate(self, objects):
         attach_counts(objects, Person.objects.agreement_counts([o.pk for o in objects]))
