@@ -5,7 +5,11 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
+from partnerships.models import FocusArea
 from partnerships.open_data.exports import EXPORTS
 from tests.factories import (
     AgreementFactory,
@@ -32,6 +36,16 @@ def all_api_slugs(client, url):
         slugs += [record["slug"] for record in body["results"]]
         url = body["next"]
     return slugs
+
+
+def all_api_records(client, url):
+    """Follow ``next`` links to the end, collecting records."""
+    records = []
+    while url:
+        body = client.get(url).json()
+        records += body["results"]
+        url = body["next"]
+    return records
 
 
 @pytest.mark.parametrize(
@@ -340,3 +354,72 @@ def test_the_api_page_explains_everything_in_accessible_html(client, curated):
         assert f'id="columns-{export.slug}"' in html
         for column in export.columns:
             assert f"<code>{column.name}</code>" in html
+
+
+@pytest.mark.parametrize("path", ["agreements", "institutions", "people", "fields"])
+def test_a_listed_record_is_its_detail_record_in_brief(client, many_agreements, path):
+    """Lists read related records as plain values; details as model instances."""
+    results = client.get(f"/api/{path}/").json()["results"]
+
+    assert results
+    for listed in results:
+        detail = client.get(listed["url"]).json()
+        assert {key: detail[key] for key in listed} == listed
+
+
+def test_links_are_the_reversed_addresses(client, many_agreements):
+    """Built from one reverse() per view and response; the same as one per link."""
+
+    def address(view_name, slug):
+        return "http://testserver" + reverse(view_name, kwargs={"slug": slug})
+
+    for agreement in all_api_records(client, "/api/agreements/"):
+        assert agreement["url"] == address("api:agreement-detail", agreement["slug"])
+        assert agreement["html_url"] == address("agreement-detail", agreement["slug"])
+        for party in agreement["parties"]:
+            assert party["url"] == address("api:institution-detail", party["slug"])
+        for field in agreement["fields"]:
+            assert field["url"] == address("api:focusarea-detail", field["slug"])
+    curated = client.get("/api/agreements/hkust-pumch-strategic-cooperation-2024/").json()
+    assert curated["sources"]
+    for source in curated["sources"]:
+        assert source["html_url"] == address("source-detail", source["slug"])
+
+
+def test_counts_and_pages_are_remembered_until_the_directory_changes(client, many_agreements):
+    url = "/api/agreements/?field=medical-ai-extra&sort=title"
+    first = client.get(url).json()
+
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url).json()
+    # Neither counted nor sorted again: the page is read back by its ids.
+    assert again == first
+    agreement_reads = [q["sql"] for q in queries if 'FROM "partnerships_agreement"' in q["sql"]]
+    assert len(agreement_reads) == 1
+    assert "COUNT(" not in agreement_reads[0].upper()
+    assert "ORDER BY" not in agreement_reads[0].upper()
+
+    AgreementFactory(
+        slug="aa-new-agreement",
+        title="AA new agreement",
+        parties=[InstitutionFactory(), InstitutionFactory()],
+        fields=[FocusArea.objects.get(slug="medical-ai-extra")],
+    )
+    after = client.get(url).json()
+
+    assert after["count"] == first["count"] + 1
+    assert after["results"][0]["slug"] == "aa-new-agreement"
+
+
+def test_each_sort_and_page_has_its_own_cached_page(client, many_agreements):
+    field = "field=medical-ai-extra"
+    expected = {
+        sort: listed_slugs(client, "/agreements/", f"{field}&sort={sort}")
+        for sort in ("title", "oldest", "newest")
+    }
+    for sort, page in (("title", 1), ("oldest", 1), ("title", 2), ("newest", 1), ("oldest", 2)):
+        body = client.get(f"/api/agreements/?{field}&sort={sort}&page={page}").json()
+
+        start = (page - 1) * API_PAGE_SIZE
+        assert body["count"] == len(expected[sort])
+        assert [r["slug"] for r in body["results"]] == expected[sort][start : start + API_PAGE_SIZE]

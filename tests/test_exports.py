@@ -7,7 +7,9 @@ import json
 import tracemalloc
 
 import pytest
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import StreamingHttpResponse
+from django.urls import NoReverseMatch
 from django.utils import timezone
 
 from partnerships.models import (
@@ -17,6 +19,7 @@ from partnerships.models import (
     AgreementStatus,
     DatePrecision,
 )
+from partnerships.open_data import exports
 from partnerships.views import PAGE_SIZE
 from tests.factories import (
     AgreementFactory,
@@ -392,3 +395,123 @@ def test_a_download_answers_head_requests(client, curated):
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
+
+
+# What the downloads wrote when they were built from model instances and their prefetched
+# relations: the rows read as plain values must stay exactly these.
+def _instance_agreement(a):
+    parties = [link.institution for link in a.party_links.all()]
+    areas = sorted(a.focus_areas.all(), key=lambda area: area.name)
+    sources = sorted(a.sources.all(), key=lambda source: source.slug)
+    return {
+        "slug": a.slug,
+        "title": a.title,
+        "kind": a.kind,
+        "kind_label": a.get_kind_display(),
+        "signed_on": a.signed_on_iso,
+        "signed_on_precision": a.signed_on_precision,
+        "place": a.place,
+        "city": a.city,
+        "term_months": a.term_months,
+        "party_names": [party.name for party in parties],
+        "party_slugs": [party.slug for party in parties],
+        "field_names": [area.name for area in areas],
+        "field_slugs": [area.slug for area in areas],
+        "established_bodies": sorted(body.name for body in a.established_bodies.all()),
+        "summary": a.summary,
+        "source_titles": [source.title for source in sources],
+        "source_urls": [source.url for source in sources],
+        "published_at": a.published_at.isoformat() if a.published_at else None,
+        "url": "http://testserver" + a.get_absolute_url(),
+    }
+
+
+def _instance_institution(i):
+    return {
+        "slug": i.slug,
+        "name": i.name,
+        "kind": i.kind,
+        "kind_label": i.get_kind_display(),
+        "other_names": [name.name for name in i.names.all()],
+        "city": i.city,
+        "region": i.region,
+        "country": i.country,
+        "website": i.website,
+        "ror_id": i.ror_id,
+        "wikidata_id": i.wikidata_id,
+        "agreement_count": i.agreement_count,
+        "url": "http://testserver" + i.get_absolute_url(),
+    }
+
+
+def _instance_person(p):
+    positions = list(p.positions.all())
+    return {
+        "slug": p.slug,
+        "name": str(p),
+        "family_name": p.family_name,
+        "given_name": p.given_name,
+        "name_order": p.name_order,
+        "native_name": p.native_name,
+        "honorifics": p.honorifics,
+        "positions": [f"{pos.title}, {pos.institution.name}" for pos in positions],
+        "position_institution_slugs": [pos.institution.slug for pos in positions],
+        "agreement_count": p.agreement_count,
+        "url": "http://testserver" + p.get_absolute_url(),
+    }
+
+
+def _instance_field(f):
+    return {
+        "slug": f.slug,
+        "name": f.name,
+        "parent_slug": f.parent.slug if f.parent_id else None,
+        "parent_name": f.parent.name if f.parent_id else None,
+        "description": f.description,
+        "agreement_count": f.agreement_count,
+        "url": "http://testserver" + f.get_absolute_url(),
+    }
+
+
+INSTANCE_ROWS = {
+    "agreements": _instance_agreement,
+    "institutions": _instance_institution,
+    "people": _instance_person,
+    "fields": _instance_field,
+}
+
+
+@pytest.mark.parametrize("kind", INSTANCE_ROWS)
+def test_rows_read_as_values_are_those_of_the_model_instances(client, curated, monkeypatch, kind):
+    # Chunks of 2 rows: every related list must land on its own row across chunk edges.
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 2)
+    expected = [INSTANCE_ROWS[kind](record) for record in exports.EXPORTS[kind].queryset()]
+    expected = json.loads(DjangoJSONEncoder().encode(expected))
+
+    records = read_json(client.get(f"/{kind}/export.json"))
+
+    assert len(expected) > 2
+    assert records == expected
+
+
+def test_a_download_reads_a_few_queries_per_chunk_never_one_per_row(
+    client, curated, monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 2)
+    rows = Agreement.objects.published().count()
+    chunks = -(-rows // 2)
+
+    # A fixed few (the agreements; the directory version, which middleware may read),
+    # then parties, fields, established bodies and sources once per chunk.
+    with django_assert_max_num_queries(2 + 4 * chunks):
+        assert len(read_csv(client.get("/agreements/export.csv"))) == rows
+
+
+def test_links_of_slugs_outside_the_url_pattern_are_reversed_as_ever():
+    links = exports.SlugLinks(lambda path: f"http://example.org{path}")
+
+    assert links("agreement-detail", "a-b_9") == "http://example.org/agreements/a-b_9/"
+    with pytest.raises(NoReverseMatch):
+        links("agreement-detail", "a b")
+    with pytest.raises(NoReverseMatch):
+        links("agreement-detail", "ab\n")

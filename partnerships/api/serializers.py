@@ -20,18 +20,36 @@ from partnerships.models import (
     ParticipationRole,
 )
 from partnerships.models.common import partial_date_iso
+from partnerships.open_data.exports import SlugLinks
+
+
+def links(context):
+    """The request's :class:`SlugLinks`: each view is reversed once per response."""
+    found = context.get("slug_links")
+    if found is None:
+        found = context["slug_links"] = SlugLinks(context["request"].build_absolute_uri)
+    return found
 
 
 @extend_schema_field(OpenApiTypes.URI)
-class PageURLField(serializers.Field):
-    """Absolute address of the record's HTML page."""
+class SlugLinkField(serializers.Field):
+    """Absolute address of a record by its slug, for the view ``view_name``.
 
-    def __init__(self, **kwargs):
-        kwargs.update(source="*", read_only=True)
+    The same address as ``HyperlinkedIdentityField`` or the model's ``get_absolute_url``
+    would give, without a ``reverse()`` per link (a list page holds hundreds of links).
+    """
+
+    def __init__(self, view_name, source="slug", **kwargs):
+        self.view_name = view_name
+        kwargs.update(source=source, read_only=True)
         super().__init__(**kwargs)
 
     def to_representation(self, value):
-        return self.context["request"].build_absolute_uri(value.get_absolute_url())
+        return links(self.context)(self.view_name, value)
+
+
+class PageURLField(SlugLinkField):
+    """Absolute address of the record's HTML page (its ``get_absolute_url()``)."""
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -59,7 +77,7 @@ class FeedURLField(FilteredListURLField):
 
 
 def _link(view_name):
-    return serializers.HyperlinkedIdentityField(view_name=view_name, lookup_field="slug")
+    return SlugLinkField(view_name)
 
 
 class InstitutionLinkSerializer(serializers.Serializer):
@@ -93,12 +111,7 @@ class PartySerializer(serializers.Serializer):
     slug = serializers.SlugField(source="institution.slug")
     name = serializers.CharField(source="institution.name")
     kind = serializers.ChoiceField(source="institution.kind", choices=InstitutionKind.choices)
-    url = serializers.HyperlinkedRelatedField(
-        source="institution",
-        view_name="api:institution-detail",
-        lookup_field="slug",
-        read_only=True,
-    )
+    url = SlugLinkField("api:institution-detail", source="institution.slug")
 
 
 class WithFieldsMixin:
@@ -112,7 +125,7 @@ class WithFieldsMixin:
 
 class AgreementSerializer(WithFieldsMixin, serializers.Serializer):
     url = _link("api:agreement-detail")
-    html_url = PageURLField()
+    html_url = PageURLField("agreement-detail")
     slug = serializers.SlugField()
     title = serializers.CharField()
     kind = serializers.ChoiceField(choices=AgreementKind.choices)
@@ -127,6 +140,20 @@ class AgreementSerializer(WithFieldsMixin, serializers.Serializer):
     place = serializers.CharField()
     city = serializers.CharField()
     parties = PartySerializer(source="party_links", many=True, read_only=True)
+
+
+class AgreementListSerializer(AgreementSerializer):
+    """An :class:`AgreementSerializer` reading parties and fields from the plain lists the
+    list view attaches to a page of agreements (``listed_parties``, ``listed_fields``)."""
+
+    parties = PartySerializer(source="listed_parties", many=True, read_only=True)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["fields"] = FocusAreaLinkSerializer(
+            source="listed_fields", many=True, read_only=True
+        )
+        return fields
 
 
 class ParticipationSerializer(serializers.Serializer):
@@ -150,7 +177,7 @@ class SourceSerializer(serializers.Serializer):
     publisher = serializers.CharField()
     url = serializers.CharField(help_text="Address of the document; empty where not known.")
     published_on = serializers.DateField(allow_null=True)
-    html_url = PageURLField()
+    html_url = PageURLField("source-detail")
 
 
 class AgreementDetailSerializer(AgreementSerializer):
@@ -170,7 +197,7 @@ class OtherNameSerializer(serializers.Serializer):
 
 class InstitutionSerializer(serializers.Serializer):
     url = _link("api:institution-detail")
-    html_url = PageURLField()
+    html_url = PageURLField("institution-detail")
     slug = serializers.SlugField()
     name = serializers.CharField()
     kind = serializers.ChoiceField(choices=InstitutionKind.choices)
@@ -240,7 +267,7 @@ class PositionSerializer(serializers.Serializer):
 
 class PersonSerializer(serializers.Serializer):
     url = _link("api:person-detail")
-    html_url = PageURLField()
+    html_url = PageURLField("person-detail")
     slug = serializers.SlugField()
     name = serializers.CharField(source="display_name")
     family_name = serializers.CharField()
@@ -271,7 +298,7 @@ class PersonDetailSerializer(PersonSerializer):
 
 class FocusAreaSerializer(serializers.Serializer):
     url = _link("api:focusarea-detail")
-    html_url = PageURLField()
+    html_url = PageURLField("focusarea-detail")
     slug = serializers.SlugField()
     name = serializers.CharField()
     parent = FocusAreaLinkSerializer(allow_null=True)

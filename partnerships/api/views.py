@@ -4,6 +4,7 @@ Only published agreements are served, to everyone: the API is the public open-da
 surface, anonymous and cacheable (no session is read), like the downloads and feeds.
 """
 
+from django.core.paginator import InvalidPage
 from django.db.models import Prefetch
 from django.shortcuts import render
 from django_filters.rest_framework import DjangoFilterBackend
@@ -18,8 +19,10 @@ from rest_framework import serializers as drf_serializers
 from rest_framework import viewsets
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+from partnerships import caching
 from partnerships.filters import (
     SLUG_PATTERN,
     AgreementFilterSet,
@@ -27,7 +30,14 @@ from partnerships.filters import (
     InstitutionFilterSet,
     PersonFilterSet,
 )
-from partnerships.models import Agreement, InstitutionRelation, Participation
+from partnerships.models import (
+    Agreement,
+    AgreementFocusArea,
+    AgreementParty,
+    DirectoryVersion,
+    InstitutionRelation,
+    Participation,
+)
 from partnerships.open_data import exports
 from partnerships.open_data.views import filter_errors
 
@@ -45,6 +55,48 @@ class FilterSetBackend(DjangoFilterBackend):
         if not filterset.is_valid():
             raise ValidationError({"errors": filter_errors(filterset)})
         return filterset.qs
+
+
+class DirectoryPagination(PageNumberPagination):
+    """Pages of 50, as documented, whose total and ids are remembered until the data changes.
+
+    Counting tens of thousands of matches, and sorting them to find a page, costs more
+    than the rest of a response; like the HTML lists (``views.paginate``), the count is
+    cached per filter set and the page's ids per page, keyed by the directory version
+    (``caching.py``), so an editor's save retires them at once. A cached page is read
+    back by id. Everyone sees the same published records, so the key is the address
+    alone (``request_key``; sorting and the page number do not change the count).
+    """
+
+    page_size = 50
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        page_size = self.get_page_size(request)
+        version = DirectoryVersion.current()
+        counted = caching.request_key(request)
+        paginator = self.django_paginator_class(queryset, page_size)
+        paginator.count = caching.cached("api-count", counted, queryset.count, version)
+        page_number = self.get_page_number(request, paginator)
+        try:
+            self.page = paginator.page(page_number)
+        except InvalidPage as exc:
+            message = self.invalid_page_message.format(page_number=page_number, message=exc)
+            raise NotFound(message) from exc
+
+        fetched = []
+
+        def locate():
+            fetched.extend(self.page.object_list)
+            return [record.pk for record in fetched]
+
+        paged = (*caching.request_key(request, ignored=("page",)), page_size, self.page.number)
+        ids = caching.cached("api-page", paged, locate, version)
+        if not fetched and ids:
+            by_id = {record.pk: record for record in queryset.order_by().filter(pk__in=ids)}
+            fetched = [by_id[pk] for pk in ids if pk in by_id]
+        self.page.object_list = fetched
+        return fetched
 
 
 FILTER_ERRORS = OpenApiResponse(
@@ -89,6 +141,7 @@ class DirectoryViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
     lookup_value_regex = "[^/]+"  # Checked in get_object, so a bad slug is a JSON 404.
     filter_backends = [FilterSetBackend]
+    pagination_class = DirectoryPagination
     authentication_classes = []
     detail_serializer_class = None
 
@@ -108,20 +161,56 @@ class DirectoryViewSet(viewsets.ReadOnlyModelViewSet):
             raise NotFound("No record has this identifier.")
         return super().get_object()
 
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page:
+            self.decorate(page)
+        return page
+
+    def decorate(self, records):
+        """Attach what the list serializer reads besides the records' own columns."""
+
 
 @documented("agreements", serializers.AgreementSerializer, serializers.AgreementDetailSerializer)
 class AgreementViewSet(DirectoryViewSet):
     """Published agreements, newest first (or by relevance when searching)."""
 
     filterset_class = AgreementFilterSet
-    serializer_class = serializers.AgreementSerializer
+    # Documented as AgreementSerializer (the same fields), read from decorate()'s lists.
+    serializer_class = serializers.AgreementListSerializer
     detail_serializer_class = serializers.AgreementDetailSerializer
 
     def get_queryset(self):
         agreements = Agreement.objects.published()
         if self.action == "retrieve":
             return agreements.for_detail()
-        return agreements.for_list()
+        # The page's parties and fields come from decorate(): as ``for_list()`` would
+        # prefetch them, but as plain values, without the ORM's cost per instance.
+        return agreements.defer("summary", "search_document", "search_vector")
+
+    def decorate(self, records):
+        ids = [record.pk for record in records]
+        # As ``for_list()`` orders them: parties as the source names them, fields by name.
+        parties = exports.grouped(
+            AgreementParty.objects.filter(agreement_id__in=ids)
+            .order_by("agreement_id", "order", "id")
+            .values_list(
+                "agreement_id", "institution__slug", "institution__name", "institution__kind"
+            )
+        )
+        fields = exports.grouped(
+            AgreementFocusArea.objects.filter(agreement_id__in=ids)
+            .order_by("agreement_id", "focus_area__name")
+            .values_list("agreement_id", "focus_area__slug", "focus_area__name")
+        )
+        for record in records:
+            record.listed_parties = [
+                {"institution": {"slug": slug, "name": name, "kind": kind}}
+                for slug, name, kind in parties.get(record.pk, ())
+            ]
+            record.listed_fields = [
+                {"slug": slug, "name": name} for slug, name in fields.get(record.pk, ())
+            ]
 
 
 @documented(

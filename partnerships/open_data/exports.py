@@ -6,30 +6,56 @@ names are a public contract: add columns at the end, never rename or remove one.
 
 The rows are those of the HTML list under the same query string (the same FilterSet
 and the same ordering), every one of them rather than a page, and only published
-agreements. Responses stream: rows are read with ``iterator(chunk_size=…)`` and
-prefetched chunk by chunk, so memory stays flat however many rows there are.
+agreements. Responses stream, and no model instance is built: the list's own columns
+are read as tuples with ``values_list(…).iterator(chunk_size=…)`` and, per chunk, each
+related list (parties, fields, sources…) in one more ``values_list`` query grouped by
+record, so memory stays flat and time goes to writing rows, not to the ORM.
 """
 
 import csv
+import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
 from django.db.models import F
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.encoding import force_str
 
+from partnerships import caching
 from partnerships.filters import (
     AgreementFilterSet,
     FocusAreaFilterSet,
     InstitutionFilterSet,
     PersonFilterSet,
 )
-from partnerships.models import Agreement, FocusArea, Institution, Person
+from partnerships.models import (
+    Agreement,
+    AgreementFocusArea,
+    AgreementParty,
+    AgreementSource,
+    EstablishedBody,
+    FocusArea,
+    Institution,
+    InstitutionName,
+    Person,
+    Position,
+)
+from partnerships.models.common import partial_date_iso
 
+# Rows read, and completed with their related lists, at a time. The chunk is most of the
+# memory an export holds, so a larger one would not keep it flat between small and large
+# downloads (see bench/README.md); the queries per chunk are cheap next to the rows.
 CHUNK_SIZE = 1000
 # Rows written per chunk of the HTTP response: fewer, larger writes stream faster.
 ROWS_PER_WRITE = 200
 LIST_SEPARATOR = "; "
+# What the ``<slug:…>`` URL converter takes, and needs no quoting in an address.
+URL_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 # Cells starting with these are read as formulas by spreadsheet programs.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -38,7 +64,7 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 class Column:
     name: str
     description: str
-    value: Any  # callable(record, context) -> str | int | list | None
+    value: Any  # callable(row, context) -> str | int | list | None; row: a dict (see readers)
     many: bool = False
 
 
@@ -51,10 +77,40 @@ class Export:
     filterset_class: type
     queryset: Any  # callable() -> QuerySet, ordered as on the HTML list
     columns: tuple[Column, ...] = field(default_factory=tuple)
+    # callable(queryset) -> iterator of row dicts, in the queryset's order
+    reader: Any = None
 
     @property
     def column_names(self):
         return [column.name for column in self.columns]
+
+    def rows(self, queryset):
+        return self.reader(queryset)
+
+
+class SlugLinks:
+    """Absolute addresses of records by slug, reversing each view once, not once per link.
+
+    ``links(view_name, slug)`` is ``absolute(reverse(view_name, kwargs={"slug": slug}))``:
+    a slug the URL pattern takes needs no quoting, so the address is the reversed one
+    with the slug put in; anything else is reversed as ever (and fails as ever).
+    """
+
+    PLACEHOLDER = "slug-placeholder"
+
+    def __init__(self, absolute):
+        self.absolute = absolute  # callable(path) -> absolute address
+        self.parts = {}  # {view name: (address before the slug, address after it)}
+
+    def __call__(self, view_name, slug):
+        if not URL_SLUG.fullmatch(slug):
+            return self.absolute(reverse(view_name, kwargs={"slug": slug}))
+        parts = self.parts.get(view_name)
+        if parts is None:
+            path = reverse(view_name, kwargs={"slug": self.PLACEHOLDER})
+            start, _, end = self.absolute(path).rpartition(self.PLACEHOLDER)
+            parts = self.parts[view_name] = (start, end)
+        return f"{parts[0]}{slug}{parts[1]}"
 
 
 @dataclass(frozen=True)
@@ -62,194 +118,214 @@ class RowContext:
     """What every row needs besides its record: the site's address for absolute links."""
 
     base_url: str
+    links: SlugLinks = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "links", SlugLinks(self.absolute))
 
     def absolute(self, path):
         return f"{self.base_url}{path}"
 
-
-def _names(items):
-    return [item.name for item in items]
-
-
-def _slugs(items):
-    return [item.slug for item in items]
+    def link(self, view_name, slug):
+        """The absolute address of the record ``slug`` of ``view_name``."""
+        return self.links(view_name, slug)
 
 
-def _parties(agreement):
-    return [link.institution for link in agreement.party_links.all()]
+def _value(key):
+    return lambda row, context: row[key]
 
 
-def _focus_areas(agreement):
-    return sorted(agreement.focus_areas.all(), key=lambda area: area.name)
+def _labels(model, field_name):
+    """``{code: label}`` of a choice field."""
+    return dict(model._meta.get_field(field_name).flatchoices)
 
 
-def _sources(agreement):
-    return sorted(agreement.sources.all(), key=lambda source: source.slug)
+def _display(labels, key):
+    """The label of the code in ``row[key]``, as ``get_<field>_display()`` writes it."""
+    return lambda row, context: force_str(labels.get(row[key], row[key]), strings_only=True)
 
 
 def _iso(value):
     return value.isoformat() if value else None
 
 
+AGREEMENT_KIND_LABELS = _labels(Agreement, "kind")
+INSTITUTION_KIND_LABELS = _labels(Institution, "kind")
+
 AGREEMENT_COLUMNS = (
-    Column("slug", "Stable identifier of the agreement.", lambda a, c: a.slug),
-    Column("title", "Title of the agreement.", lambda a, c: a.title),
-    Column(
-        "kind", "Kind of agreement, as a code (e.g. strategic_cooperation).", lambda a, c: a.kind
-    ),
-    Column("kind_label", "Kind of agreement, in words.", lambda a, c: a.get_kind_display()),
+    Column("slug", "Stable identifier of the agreement.", _value("slug")),
+    Column("title", "Title of the agreement.", _value("title")),
+    Column("kind", "Kind of agreement, as a code (e.g. strategic_cooperation).", _value("kind")),
+    Column("kind_label", "Kind of agreement, in words.", _display(AGREEMENT_KIND_LABELS, "kind")),
     Column(
         "signed_on",
         "Signing date in ISO 8601 reduced precision: 2024, 2023-12 or 2023-12-25; "
         "empty when the source does not state it.",
-        lambda a, c: a.signed_on_iso,
+        lambda r, c: partial_date_iso(r["signed_on"], r["signed_on_precision"]),
     ),
     Column(
         "signed_on_precision",
         "How much of the signing date the source states: day, month, year or unknown.",
-        lambda a, c: a.signed_on_precision,
+        _value("signed_on_precision"),
     ),
-    Column("place", "Venue of the signing, as the source names it.", lambda a, c: a.place),
-    Column("city", "City of the signing.", lambda a, c: a.city),
-    Column(
-        "term_months", "Term in months, when the source states one.", lambda a, c: a.term_months
-    ),
+    Column("place", "Venue of the signing, as the source names it.", _value("place")),
+    Column("city", "City of the signing.", _value("city")),
+    Column("term_months", "Term in months, when the source states one.", _value("term_months")),
     Column(
         "party_names",
         "Names of the parties, in the order the source names them.",
-        lambda a, c: _names(_parties(a)),
+        lambda r, c: [name for name, _ in r["parties"]],
         many=True,
     ),
     Column(
         "party_slugs",
         "Identifiers of the parties, in the same order as party_names.",
-        lambda a, c: _slugs(_parties(a)),
+        lambda r, c: [slug for _, slug in r["parties"]],
         many=True,
     ),
     Column(
         "field_names",
         "Fields (focus areas) the agreement covers.",
-        lambda a, c: _names(_focus_areas(a)),
+        lambda r, c: [name for name, _ in r["fields"]],
         many=True,
     ),
     Column(
         "field_slugs",
         "Identifiers of the fields, in the same order as field_names.",
-        lambda a, c: _slugs(_focus_areas(a)),
+        lambda r, c: [slug for _, slug in r["fields"]],
         many=True,
     ),
     Column(
         "established_bodies",
         "Institutes, schools, centres or classes the agreement set up.",
-        lambda a, c: sorted(body.name for body in a.established_bodies.all()),
+        _value("established_bodies"),
         many=True,
     ),
-    Column("summary", "Summary of what the source reports.", lambda a, c: a.summary),
+    Column("summary", "Summary of what the source reports.", _value("summary")),
     Column(
         "source_titles",
         "Titles of the documents the record was read from.",
-        lambda a, c: [source.title for source in _sources(a)],
+        lambda r, c: [title for _, title, _ in r["sources"]],
         many=True,
     ),
     Column(
         "source_urls",
         "Addresses of those documents, where known (same order as source_titles; "
         "empty where not known).",
-        lambda a, c: [source.url for source in _sources(a)],
+        lambda r, c: [url for _, _, url in r["sources"]],
         many=True,
     ),
     Column(
         "published_at",
         "When the record was published in the directory (ISO 8601, UTC).",
-        lambda a, c: _iso(a.published_at),
+        lambda r, c: _iso(r["published_at"]),
     ),
     Column(
-        "url", "Address of the agreement's page.", lambda a, c: c.absolute(a.get_absolute_url())
+        "url",
+        "Address of the agreement's page.",
+        lambda r, c: c.link("agreement-detail", r["slug"]),
     ),
 )
 
 INSTITUTION_COLUMNS = (
-    Column("slug", "Stable identifier of the institution.", lambda i, c: i.slug),
-    Column("name", "Official English name.", lambda i, c: i.name),
-    Column("kind", "Kind of institution, as a code (e.g. hospital).", lambda i, c: i.kind),
-    Column("kind_label", "Kind of institution, in words.", lambda i, c: i.get_kind_display()),
+    Column("slug", "Stable identifier of the institution.", _value("slug")),
+    Column("name", "Official English name.", _value("name")),
+    Column("kind", "Kind of institution, as a code (e.g. hospital).", _value("kind")),
+    Column(
+        "kind_label", "Kind of institution, in words.", _display(INSTITUTION_KIND_LABELS, "kind")
+    ),
     Column(
         "other_names",
         "Abbreviations, aliases and names in other languages.",
-        lambda i, c: [name.name for name in i.names.all()],
+        _value("other_names"),
         many=True,
     ),
-    Column("city", "City.", lambda i, c: i.city),
-    Column("region", "Province, municipality or SAR.", lambda i, c: i.region),
-    Column("country", "Country.", lambda i, c: i.country),
-    Column("website", "Official website.", lambda i, c: i.website),
-    Column("ror_id", "ROR identifier, only where verified.", lambda i, c: i.ror_id),
-    Column("wikidata_id", "Wikidata identifier, only where verified.", lambda i, c: i.wikidata_id),
+    Column("city", "City.", _value("city")),
+    Column("region", "Province, municipality or SAR.", _value("region")),
+    Column("country", "Country.", _value("country")),
+    Column("website", "Official website.", _value("website")),
+    Column("ror_id", "ROR identifier, only where verified.", _value("ror_id")),
+    Column("wikidata_id", "Wikidata identifier, only where verified.", _value("wikidata_id")),
     Column(
         "agreement_count",
         "Number of published agreements it is a party to.",
-        lambda i, c: i.agreement_count,
+        _value("agreement_count"),
     ),
     Column(
         "url",
         "Address of the institution's page.",
-        lambda i, c: c.absolute(i.get_absolute_url()),
+        lambda r, c: c.link("institution-detail", r["slug"]),
     ),
 )
 
 PERSON_COLUMNS = (
-    Column("slug", "Stable identifier of the person.", lambda p, c: p.slug),
-    Column("name", "Name in the person's own order (Wang Chen, Nancy Ip).", lambda p, c: str(p)),
-    Column("family_name", "Family name.", lambda p, c: p.family_name),
-    Column("given_name", "Given name.", lambda p, c: p.given_name),
+    Column("slug", "Stable identifier of the person.", _value("slug")),
+    Column(
+        "name",
+        "Name in the person's own order (Wang Chen, Nancy Ip).",
+        # The model's own rule, read from the row rather than from an instance.
+        lambda r, c: Person.display_name.fget(_Attributes(r)),
+    ),
+    Column("family_name", "Family name.", _value("family_name")),
+    Column("given_name", "Given name.", _value("given_name")),
     Column(
         "name_order",
         "Display order of the name: family_first or given_first.",
-        lambda p, c: p.name_order,
+        _value("name_order"),
     ),
-    Column("native_name", "Name in its native script, where certain.", lambda p, c: p.native_name),
-    Column("honorifics", "Titles the sources use (Prof., Academician).", lambda p, c: p.honorifics),
+    Column("native_name", "Name in its native script, where certain.", _value("native_name")),
+    Column("honorifics", "Titles the sources use (Prof., Academician).", _value("honorifics")),
     Column(
         "positions",
         "Positions held, as “title, institution”, as of the dates the sources report.",
-        lambda p, c: [f"{pos.title}, {pos.institution.name}" for pos in p.positions.all()],
+        lambda r, c: [f"{title}, {name}" for title, name, _ in r["positions"]],
         many=True,
     ),
     Column(
         "position_institution_slugs",
         "Identifiers of the institutions of those positions, in the same order.",
-        lambda p, c: [pos.institution.slug for pos in p.positions.all()],
+        lambda r, c: [slug for _, _, slug in r["positions"]],
         many=True,
     ),
     Column(
         "agreement_count",
         "Number of published agreements at whose signing the person took part.",
-        lambda p, c: p.agreement_count,
+        _value("agreement_count"),
     ),
-    Column("url", "Address of the person's page.", lambda p, c: c.absolute(p.get_absolute_url())),
+    Column("url", "Address of the person's page.", lambda r, c: c.link("person-detail", r["slug"])),
 )
 
 FIELD_COLUMNS = (
-    Column("slug", "Stable identifier of the field.", lambda f, c: f.slug),
-    Column("name", "Name of the field.", lambda f, c: f.name),
+    Column("slug", "Stable identifier of the field.", _value("slug")),
+    Column("name", "Name of the field.", _value("name")),
     Column(
         "parent_slug",
         "Identifier of the broader field; empty for a top-level field.",
-        lambda f, c: f.parent.slug if f.parent_id else None,
+        _value("parent_slug"),
     ),
-    Column(
-        "parent_name",
-        "Name of the broader field.",
-        lambda f, c: f.parent.name if f.parent_id else None,
-    ),
-    Column("description", "What the field covers.", lambda f, c: f.description),
+    Column("parent_name", "Name of the broader field.", _value("parent_name")),
+    Column("description", "What the field covers.", _value("description")),
     Column(
         "agreement_count",
         "Number of published agreements in the field, its sub-fields included.",
-        lambda f, c: f.agreement_count,
+        _value("agreement_count"),
     ),
-    Column("url", "Address of the field's page.", lambda f, c: c.absolute(f.get_absolute_url())),
+    Column(
+        "url", "Address of the field's page.", lambda r, c: c.link("focusarea-detail", r["slug"])
+    ),
 )
+
+
+class _Attributes:
+    """A row dict read as attributes, for a model property that only reads fields."""
+
+    __slots__ = ("row",)
+
+    def __init__(self, row):
+        self.row = row
+
+    def __getattr__(self, name):
+        return self.row[name]
 
 
 def agreement_rows():
@@ -280,31 +356,200 @@ def field_rows():
     )
 
 
+def read(queryset, names, attach=None):
+    """Row dicts of ``queryset``'s ``names``, in its order, read ``CHUNK_SIZE`` at a time.
+
+    ``names`` starts with ``"pk"``. ``attach(chunk)`` adds each row's related lists, a few
+    queries per chunk. Only one chunk is held at a time: it is let go before the next
+    one is read, so memory stays level however many rows there are.
+    """
+    rows = queryset.prefetch_related(None).values_list(*names).iterator(chunk_size=CHUNK_SIZE)
+    chunk = []
+    for values in rows:
+        chunk.append(dict(zip(names, values, strict=True)))
+        if len(chunk) >= CHUNK_SIZE:
+            if attach:
+                attach(chunk)
+            yield from chunk
+            chunk = []
+    if attach and chunk:
+        attach(chunk)
+    yield from chunk
+
+
+def grouped(queryset, sort=None):
+    """``{key: [values, …]}`` from ``(key, *values)`` rows, in the rows' order or by ``sort``.
+
+    A single value is kept bare, several as a tuple.
+    """
+    groups = defaultdict(list)
+    for key, *values in queryset:
+        groups[key].append(values[0] if len(values) == 1 else tuple(values))
+    if sort is not None:
+        for values in groups.values():
+            values.sort(key=sort)
+    return groups
+
+
+def among(ids):
+    """``ids`` for an ``__in`` lookup: on PostgreSQL, one array parameter rather than one
+    parameter per id, which costs the ORM and the database driver more than the query."""
+    ids = list(ids)
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
+    return ids
+
+
+def _first(item):
+    return item[0]
+
+
+AGREEMENT_NAMES = (
+    "pk",
+    "slug",
+    "title",
+    "kind",
+    "signed_on",
+    "signed_on_precision",
+    "place",
+    "city",
+    "term_months",
+    "summary",
+    "published_at",
+)
+
+
+def attach_agreement_lists(chunk):
+    ids = [row["pk"] for row in chunk]
+    # Parties in the order the source names them, as ``for_list()`` prefetches them.
+    parties = grouped(
+        AgreementParty.objects.filter(agreement_id__in=among(ids))
+        .order_by("agreement_id", "order", "id")
+        .values_list("agreement_id", "institution__name", "institution__slug")
+    )
+    # Sorted here, by code point, as the downloads always sorted them (not by collation).
+    fields = grouped(
+        AgreementFocusArea.objects.filter(agreement_id__in=among(ids))
+        .order_by()
+        .values_list("agreement_id", "focus_area__name", "focus_area__slug"),
+        sort=_first,
+    )
+    bodies = grouped(
+        EstablishedBody.objects.filter(agreement_id__in=among(ids))
+        .order_by()
+        .values_list("agreement_id", "name"),
+        sort=str,
+    )
+    sources = grouped(
+        AgreementSource.objects.filter(agreement_id__in=among(ids))
+        .order_by()
+        .values_list("agreement_id", "source__slug", "source__title", "source__url"),
+        sort=_first,
+    )
+    for row in chunk:
+        pk = row["pk"]
+        row["parties"] = parties.get(pk, ())
+        row["fields"] = fields.get(pk, ())
+        row["established_bodies"] = bodies.get(pk, [])
+        row["sources"] = sources.get(pk, ())
+
+
+def read_agreements(queryset):
+    return read(queryset, AGREEMENT_NAMES, attach_agreement_lists)
+
+
+INSTITUTION_NAMES = (
+    "pk",
+    "slug",
+    "name",
+    "kind",
+    "city",
+    "region",
+    "country",
+    "website",
+    "ror_id",
+    "wikidata_id",
+    "agreement_count",
+)
+
+
+def attach_other_names(chunk):
+    # In the model's order of other names, as ``names.all()`` gives them.
+    other_names = grouped(
+        InstitutionName.objects.filter(institution_id__in=among(row["pk"] for row in chunk))
+        .order_by("institution_id", *InstitutionName._meta.ordering)
+        .values_list("institution_id", "name")
+    )
+    for row in chunk:
+        row["other_names"] = other_names.get(row["pk"], [])
+
+
+def read_institutions(queryset):
+    return read(queryset, INSTITUTION_NAMES, attach_other_names)
+
+
+PERSON_NAMES = (
+    "pk",
+    "slug",
+    "family_name",
+    "given_name",
+    "name_order",
+    "native_name",
+    "honorifics",
+    "agreement_count",
+)
+
+
+def attach_positions(chunk):
+    # In the model's order of a person's positions (newest first, then by institution),
+    # as ``positions.all()`` gives them; the id settles ties.
+    positions = grouped(
+        Position.objects.filter(person_id__in=among(row["pk"] for row in chunk))
+        .order_by("person_id", "-as_of", "institution__name", "id")
+        .values_list("person_id", "title", "institution__name", "institution__slug")
+    )
+    for row in chunk:
+        row["positions"] = positions.get(row["pk"], ())
+
+
+def read_people(queryset):
+    return read(queryset, PERSON_NAMES, attach_positions)
+
+
+def read_fields(queryset):
+    # Counted for every field in two grouped queries, cached as for the field list, rather
+    # than by a subquery per row.
+    counts = caching.cached("focus-area-counts", (), FocusArea.objects.agreement_counts)
+    names = ("pk", "slug", "name", "parent_slug", "parent_name", "description")
+    queryset = queryset.annotate(parent_slug=F("parent__slug"), parent_name=F("parent__name"))
+    for row in read(queryset, names):
+        row["agreement_count"] = counts.get(row["pk"], 0)
+        yield row
+
+
 EXPORTS = {
     export.slug: export
     for export in (
-        Export("agreements", "Agreements", AgreementFilterSet, agreement_rows, AGREEMENT_COLUMNS),
+        Export(
+            "agreements",
+            "Agreements",
+            AgreementFilterSet,
+            agreement_rows,
+            AGREEMENT_COLUMNS,
+            read_agreements,
+        ),
         Export(
             "institutions",
             "Institutions",
             InstitutionFilterSet,
             institution_rows,
             INSTITUTION_COLUMNS,
+            read_institutions,
         ),
-        Export("people", "People", PersonFilterSet, person_rows, PERSON_COLUMNS),
-        Export("fields", "Fields", FocusAreaFilterSet, field_rows, FIELD_COLUMNS),
+        Export("people", "People", PersonFilterSet, person_rows, PERSON_COLUMNS, read_people),
+        Export("fields", "Fields", FocusAreaFilterSet, field_rows, FIELD_COLUMNS, read_fields),
     )
 }
-
-
-def records(queryset):
-    """Every row of ``queryset``, read and prefetched ``CHUNK_SIZE`` at a time."""
-    for record in queryset.iterator(chunk_size=CHUNK_SIZE):
-        yield record
-        # Prefetched rows point back at their record, a reference cycle that only the
-        # cyclic garbage collector would free, late: break it once the row is written,
-        # so each chunk's memory is returned as soon as the next chunk is read.
-        record.__dict__.pop("_prefetched_objects_cache", None)
 
 
 def neutralise(text):
@@ -334,10 +579,10 @@ def stream_csv(export, queryset, context):
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(export.column_names)  # BOM: spreadsheets read UTF-8.
     lines = []
-    for record in records(queryset):
+    for row in export.rows(queryset):
         lines.append(
             writer.writerow(
-                [csv_cell(column, column.value(record, context)) for column in export.columns]
+                [csv_cell(column, column.value(row, context)) for column in export.columns]
             )
         )
         if len(lines) >= ROWS_PER_WRITE:
@@ -347,8 +592,8 @@ def stream_csv(export, queryset, context):
         yield "".join(lines)
 
 
-def json_record(export, record, context):
-    return {column.name: column.value(record, context) for column in export.columns}
+def json_record(export, row, context):
+    return {column.name: column.value(row, context) for column in export.columns}
 
 
 def stream_json(export, queryset, context):
@@ -357,8 +602,8 @@ def stream_json(export, queryset, context):
     yield "["
     separator = "\n"
     pieces = []
-    for record in records(queryset):
-        pieces.append(separator + encoder.encode(json_record(export, record, context)))
+    for row in export.rows(queryset):
+        pieces.append(separator + encoder.encode(json_record(export, row, context)))
         separator = ",\n"
         if len(pieces) >= ROWS_PER_WRITE:
             yield "".join(pieces)
