@@ -173,22 +173,21 @@ class FocusAreaQuerySet(NaturalKeyQuerySet):
         return counts
 
     def with_agreement_counts(self):
-        """Published agreements in each field, its sub-fields included, each counted once."""
-        from .agreements import Agreement
+        """Published agreements in each field, its sub-fields included, each counted once.
+
+        For whole lists prefer :meth:`agreement_counts`, two grouped queries for every field.
+        """
+        from .focus_areas import FocusArea
 
         field = OuterRef(OuterRef("pk"))
-        in_field = (
-            _agreement_focus_area()
-            .objects.filter(agreement=OuterRef("pk"))
-            .filter(Q(focus_area=field) | Q(focus_area__parent=field))
-        )
+        area_and_children = FocusArea.objects.filter(Q(pk=field) | Q(parent=field)).values("pk")
         counted = (
-            Agreement.objects.published()
-            .filter(Exists(in_field))
+            _agreement_focus_area()
+            .objects.filter(agreement__status="published", focus_area__in=area_and_children)
             .order_by()
             .annotate(_group=Value(1))
             .values("_group")
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("agreement", distinct=True))
             .values("n")
         )
         return self.annotate(agreement_count=Coalesce(Subquery(counted), Value(0)))
