@@ -24,7 +24,7 @@ from .models import (
     Person,
 )
 
-TOP_OPTIONS = 12
+TOP_OPTIONS = 8
 
 
 @dataclass
