@@ -101,3 +101,8 @@ def test_an_unknown_record_gets_the_friendly_404_page(client, db):
     response = client.get("/institutions/no-such-institution/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def test_the_parties_of_a_listed_agreement_read_as_words_apart(client, curated):
+    html = client.get(reverse("institution-detail", kwargs={"slug": "pumch"})).content.decode()
+    assert '<span class="and"> and </span>' in html
