@@ -11,7 +11,7 @@ import hashlib
 
 from django.core.cache import cache
 
-from .models import DirectoryVersion
+from .models import DirectoryVersion, FocusArea
 
 TIMEOUT = 60 * 30
 
@@ -30,6 +30,11 @@ def cached(namespace, parts, compute, version=None):
         value = compute()
         cache.set(key, value, TIMEOUT)
     return value
+
+
+def focus_area_counts():
+    """Published agreements per field (sub-fields included), shared by pages and downloads."""
+    return cached("focus-area-counts", (), FocusArea.objects.agreement_counts)
 
 
 def request_key(request, ignored=("page", "sort")):

@@ -42,10 +42,6 @@ class Facet:
     label: str
     options: list[Option]
 
-    @property
-    def has_selection(self):
-        return any(o.selected or any(c.selected for c in o.children) for o in self.options)
-
 
 @dataclass
 class ActiveFilter:

@@ -160,7 +160,6 @@ RELEVANCE = "relevance"
 class FacetedFilterSet(django_filters.FilterSet):
     """A FilterSet whose options can be counted beside them (see ``facets.py``)."""
 
-    FACETS: tuple[str, ...] = ()
     # The record's main name, which ranks first in a search on SQLite.
     search_name_field = "name"
 
@@ -229,18 +228,6 @@ class AgreementFilterSet(FacetedFilterSet):
         choices=[(RELEVANCE, "Relevance")]
         + [(key, label) for key, (label, _) in SORT_CHOICES.items()],
         empty_label=None,
-    )
-
-    # Filters whose options are counted beside them, in display order.
-    FACETS = (
-        "field",
-        "year",
-        "institution",
-        "institution_kind",
-        "kind",
-        "country",
-        "region",
-        "city",
     )
 
     class Meta:
@@ -328,8 +315,6 @@ class InstitutionFilterSet(FacetedFilterSet):
         empty_label=None,
     )
 
-    FACETS = ("kind", "country", "region", "city")
-
     class Meta:
         model = Institution
         fields = []
@@ -359,8 +344,6 @@ class PersonFilterSet(FacetedFilterSet):
         choices=Participation._meta.get_field("role").choices,
         item_label="role",
     )
-
-    FACETS = ("role",)
 
     class Meta:
         model = Person

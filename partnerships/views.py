@@ -2,8 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, OuterRef, Prefetch
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -172,14 +171,10 @@ class FocusAreaListView(FacetedListView):
 
     def get_queryset(self):
         # Each top-level field followed by its sub-fields.
-        return (
-            FocusArea.objects.select_related("parent")
-            .annotate(tree_name=Coalesce("parent__name", "name"))
-            .order_by("tree_name", F("parent").asc(nulls_first=True), "name")
-        )
+        return FocusArea.objects.in_tree_order()
 
     def decorate(self, objects):
-        attach_counts(objects, focus_area_counts())
+        attach_counts(objects, caching.focus_area_counts())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -190,10 +185,6 @@ class FocusAreaListView(FacetedListView):
 def attach_counts(objects, counts):
     for record in objects:
         record.agreement_count = counts.get(record.pk, 0)
-
-
-def focus_area_counts():
-    return caching.cached("focus-area-counts", (), FocusArea.objects.agreement_counts)
 
 
 class AgreementDetailView(DetailView):
@@ -364,7 +355,7 @@ def home(request):
     )
     attach_counts(top_institutions, top_counts)
     top_fields = list(FocusArea.objects.top_level().order_by("name"))
-    attach_counts(top_fields, focus_area_counts())
+    attach_counts(top_fields, caching.focus_area_counts())
     context = {
         "counts": numbers,
         "latest": published.for_list().order_by("-signed_on", "title", "pk")[:6],
@@ -410,7 +401,7 @@ def search_everything(request):
                 "focusarea-list",
                 FocusArea.objects.all(),
                 "name",
-                lambda ids: focus_area_counts(),
+                lambda ids: caching.focus_area_counts(),
             ),
         ):
 

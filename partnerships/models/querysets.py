@@ -1,6 +1,6 @@
 """Named reads: views, exports and the API only read through these methods."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from .common import NaturalKeyQuerySet
@@ -151,6 +151,14 @@ class PersonQuerySet(NaturalKeyQuerySet):
 class FocusAreaQuerySet(NaturalKeyQuerySet):
     def top_level(self):
         return self.filter(parent__isnull=True)
+
+    def in_tree_order(self):
+        """Each top-level field followed by its sub-fields, alphabetically."""
+        return (
+            self.select_related("parent")
+            .annotate(tree_name=Coalesce("parent__name", "name"))
+            .order_by("tree_name", F("parent").asc(nulls_first=True), "name")
+        )
 
     def agreement_counts(self):
         """``{field id: published agreements}`` for every field, in two grouped queries.

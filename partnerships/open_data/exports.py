@@ -22,7 +22,6 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.db.models import F
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.encoding import force_str
 
@@ -348,12 +347,7 @@ def person_rows():
 
 def field_rows():
     # Each top-level field followed by its sub-fields, as on the field list.
-    return (
-        FocusArea.objects.with_agreement_counts()
-        .select_related("parent")
-        .annotate(tree_name=Coalesce("parent__name", "name"))
-        .order_by("tree_name", F("parent").asc(nulls_first=True), "name")
-    )
+    return FocusArea.objects.with_agreement_counts().in_tree_order()
 
 
 def read(queryset, names, attach=None):
@@ -519,7 +513,7 @@ def read_people(queryset):
 def read_fields(queryset):
     # Counted for every field in two grouped queries, cached as for the field list, rather
     # than by a subquery per row.
-    counts = caching.cached("focus-area-counts", (), FocusArea.objects.agreement_counts)
+    counts = caching.focus_area_counts()
     names = ("pk", "slug", "name", "parent_slug", "parent_name", "description")
     queryset = queryset.annotate(parent_slug=F("parent__slug"), parent_name=F("parent__name"))
     for row in read(queryset, names):
