@@ -28,6 +28,7 @@ from .models import (
     Position,
     Source,
 )
+from .site import absolute_url
 
 PAGE_SIZE = 20
 PARTNERS_SHOWN = 20
@@ -436,6 +437,6 @@ def robots_txt(request):
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
-        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+        f"Sitemap: {absolute_url(request, '/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

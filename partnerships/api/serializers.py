@@ -21,13 +21,14 @@ from partnerships.models import (
 )
 from partnerships.models.common import partial_date_iso
 from partnerships.open_data.exports import SlugLinks
+from partnerships.site import absolute_url, absolute_url_builder
 
 
 def links(context):
     """The request's :class:`SlugLinks`: each view is reversed once per response."""
     found = context.get("slug_links")
     if found is None:
-        found = context["slug_links"] = SlugLinks(context["request"].build_absolute_uri)
+        found = context["slug_links"] = SlugLinks(absolute_url_builder(context["request"]))
     return found
 
 
@@ -63,7 +64,7 @@ class FilteredListURLField(serializers.Field):
 
     def to_representation(self, value):
         path = f"{reverse(self.view_name)}?{self.parameter}={value}"
-        return self.context["request"].build_absolute_uri(path)
+        return absolute_url(self.context["request"], path)
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -73,7 +74,7 @@ class FeedURLField(FilteredListURLField):
 
     def to_representation(self, value):
         path = reverse(self.view_name, kwargs={"slug": value})
-        return self.context["request"].build_absolute_uri(path)
+        return absolute_url(self.context["request"], path)
 
 
 def _link(view_name):

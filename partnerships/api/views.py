@@ -40,6 +40,7 @@ from partnerships.models import (
 )
 from partnerships.open_data import exports
 from partnerships.open_data.views import filter_errors
+from partnerships.site import absolute_url
 
 from . import schema, serializers  # noqa: F401 - schema registers the parameters extension.
 
@@ -310,6 +311,6 @@ def docs(request):
         ],
         "exports": exports.EXPORTS.values(),
         "list_separator": exports.LIST_SEPARATOR,
-        "site_url": request.build_absolute_uri("/").rstrip("/"),
+        "site_url": absolute_url(request, "/").rstrip("/"),
     }
     return render(request, "api/index.html", context)

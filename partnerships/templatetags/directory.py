@@ -3,10 +3,12 @@
 import re
 
 from django import template
+from django.core.exceptions import DisallowedHost
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from partnerships.search import query_words
+from partnerships.site import absolute_url as site_absolute_url
 
 register = template.Library()
 
@@ -52,3 +54,12 @@ def curator_note(quote):
     """The curator's note appended to a quote in brackets, if any."""
     match = CURATOR_NOTE.search(quote or "")
     return match.group("note") if match else ""
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, path):
+    """``path`` on the site's own origin; empty on a 400 page for a host that is not ours."""
+    try:
+        return site_absolute_url(context["request"], path)
+    except DisallowedHost:
+        return ""

@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from partnerships.models import FocusArea, Institution
 from partnerships.open_data.exports import EXPORTS
 from partnerships.open_data.structured_data import json_ld_script, structured_data
+from partnerships.site import absolute_url_builder
 
 register = template.Library()
 
@@ -67,4 +68,4 @@ def feed_link(context, subject=None):
 def json_ld(context, obj):
     """schema.org JSON-LD describing a detail page's record."""
     request = context["request"]
-    return json_ld_script(structured_data(obj, request.build_absolute_uri))
+    return json_ld_script(structured_data(obj, absolute_url_builder(request)))

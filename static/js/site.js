@@ -1,5 +1,5 @@
 // Progressive enhancement only: every page works without this file.
-// With htmx, filter forms update the results in place (see the hx-* attributes);
+// With htmx, filter forms update the results in place (see the data-hx-* attributes);
 // the "Apply filters" button stays for keyboard users and for pages without JavaScript.
 
 // On a phone the filters start folded, so the results come first into view.

@@ -1,0 +1,109 @@
+"""Content-Security-Policy on every page type, and cookies that stay on https."""
+
+import importlib
+
+import pytest
+from django.conf import settings as django_settings
+
+from tests.test_html_validity import PAGES
+
+ADMIN_PAGES = ["/admin/login/", "/admin/", "/admin/partnerships/agreement/"]
+
+
+def directives(response):
+    policy = response["Content-Security-Policy"]
+    return {part.split()[0]: part.split()[1:] for part in policy.split("; ")}
+
+
+def assert_strict_policy(response):
+    policy = directives(response)
+    assert policy["default-src"] == ["'self'"]
+    assert policy["object-src"] == ["'none'"]
+    assert policy["base-uri"] == ["'none'"]
+    assert policy["frame-ancestors"] == ["'none'"]
+    assert "script-src" not in policy and "style-src" not in policy  # default-src 'self' rules
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
+    assert "unsafe-eval" not in response["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_every_page_type_sends_a_strict_content_security_policy(client, curated, url):
+    assert_strict_policy(client.get(url))
+
+
+@pytest.mark.parametrize("url", ["/api/agreements/", "/agreements/export.csv", "/sitemap.xml"])
+def test_data_responses_send_the_policy_too(client, curated, url):
+    assert_strict_policy(client.get(url))
+
+
+@pytest.mark.parametrize("url", ADMIN_PAGES)
+def test_admin_pages_send_the_policy(admin_client, url):
+    assert_strict_policy(admin_client.get(url))
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_no_page_has_inline_script_or_event_handlers(client, curated, url):
+    html = client.get(url).text
+    scripts = html.count("<script")
+    assert scripts == html.count("<script src=") + html.count('<script type="application/ld+json"')
+    for handler in ("onclick=", "onload=", "onchange=", "onsubmit=", "javascript:"):
+        assert handler not in html
+    assert " hx-" not in html  # htmx's data-hx-* attributes are valid HTML
+
+
+def test_htmx_is_configured_without_eval_or_injected_styles(client, db):
+    html = client.get("/").text
+    assert '"allowEval": false' in html
+    assert '"includeIndicatorStyles": false' in html
+
+
+def reloaded_settings(monkeypatch, **environment):
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    import partnerships.settings
+
+    return importlib.reload(partnerships.settings)
+
+
+@pytest.fixture
+def restore_settings_module(monkeypatch):
+    yield
+    monkeypatch.undo()
+    import partnerships.settings
+
+    importlib.reload(partnerships.settings)
+
+
+def test_production_cookies_are_secure_and_host_prefixed(monkeypatch, restore_settings_module):
+    production = reloaded_settings(
+        monkeypatch, DJANGO_DEBUG="0", DJANGO_SECRET_KEY="x" * 50, DJANGO_ALLOWED_HOSTS="a.org"
+    )
+    assert production.SESSION_COOKIE_SECURE and production.CSRF_COOKIE_SECURE
+    assert production.SESSION_COOKIE_NAME.startswith("__Host-")
+    assert production.CSRF_COOKIE_NAME.startswith("__Host-")
+    assert production.SECURE_PROXY_SSL_HEADER is None
+
+
+def test_the_proxy_header_is_trusted_only_when_configured(monkeypatch, restore_settings_module):
+    behind = reloaded_settings(monkeypatch, DJANGO_BEHIND_PROXY="1")
+    assert behind.SECURE_PROXY_SSL_HEADER == ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+def test_the_site_url_names_the_allowed_host(monkeypatch, restore_settings_module):
+    monkeypatch.delenv("DJANGO_ALLOWED_HOSTS", raising=False)
+    monkeypatch.delenv("ALLOWED_HOSTS", raising=False)
+    configured = reloaded_settings(monkeypatch, DJANGO_SITE_URL="https://p.example.org/")
+    assert configured.SITE_URL == "https://p.example.org"
+    assert configured.ALLOWED_HOSTS == ["p.example.org"]
+
+
+def test_session_cookie_is_host_prefixed_over_https(client, settings, django_user_model):
+    settings.SESSION_COOKIE_SECURE = True
+    settings.SESSION_COOKIE_NAME = "__Host-sessionid"
+    django_user_model.objects.create_superuser("admin", "a@example.org", "a-long-password-1")
+    assert client.login(username="admin", password="a-long-password-1")
+    response = client.get("/admin/", secure=True)
+    assert response.status_code == 200
+    cookie = client.cookies["__Host-sessionid"]
+    assert cookie["secure"] and cookie["path"] == "/" and not cookie["domain"]
+    assert django_settings.SESSION_COOKIE_NAME == "__Host-sessionid"
