@@ -28,6 +28,7 @@ def test_create_editor_makes_a_staff_account_in_the_editors_group(monkeypatch):
 
 def test_create_editor_asks_for_the_password_twice(monkeypatch):
     answers = iter([PASSWORD, PASSWORD])
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
     monkeypatch.setattr("getpass.getpass", lambda prompt: next(answers))
 
     create_editor("amy")

@@ -1,6 +1,7 @@
 """Building blocks shared by the models: dates of varying precision and citations."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -149,3 +150,37 @@ class Cited(models.Model):
 
     class Meta:
         abstract = True
+
+
+WEB_SCHEMES = ("http", "https")
+
+
+class WebURLField(models.URLField):
+    """An http(s) address, or empty: never ``javascript:``, ``data:`` or ``ftp:``.
+
+    Forms and ``full_clean()`` refuse other schemes; :func:`web_url_constraint` refuses
+    them in the database too, for rows written through the ORM or restored from a backup.
+    """
+
+    default_validators = [URLValidator(schemes=WEB_SCHEMES)]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+
+def web_url(value):
+    """``value`` if it is an http(s) address, else ``""``: only those become links."""
+    value = (value or "").strip()
+    return value if value.lower().startswith(("http://", "https://")) else ""
+
+
+def web_url_constraint(field, name):
+    """The database's half of :class:`WebURLField`: empty or starting http:// or https://."""
+    return models.CheckConstraint(
+        condition=Q(**{field: ""})
+        | Q(**{f"{field}__startswith": "http://"})
+        | Q(**{f"{field}__startswith": "https://"}),
+        name=name,
+        violation_error_message="Only web addresses starting with http:// or https:// are stored.",
+    )

@@ -7,7 +7,14 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from .common import Cited, NaturalKeyMixin, NaturalKeyQuerySet, TimeStamped
+from .common import (
+    Cited,
+    NaturalKeyMixin,
+    NaturalKeyQuerySet,
+    TimeStamped,
+    WebURLField,
+    web_url_constraint,
+)
 from .querysets import InstitutionQuerySet
 
 
@@ -31,7 +38,7 @@ class Institution(NaturalKeyMixin, TimeStamped):
         max_length=100, blank=True, db_index=True, help_text="Province, municipality or SAR."
     )
     country = models.CharField(max_length=100, blank=True, db_index=True)
-    website = models.URLField(blank=True)
+    website = WebURLField()
     ror_id = models.CharField(
         "ROR ID",
         max_length=9,
@@ -67,6 +74,7 @@ class Institution(NaturalKeyMixin, TimeStamped):
                 condition=~Q(wikidata_id=""),
                 name="institution_wikidata_id_unique",
             ),
+            web_url_constraint("website", "institution_website_http"),
         ]
 
     def __str__(self):

@@ -3,14 +3,14 @@
 from django.db import models
 from django.urls import reverse
 
-from .common import NaturalKeyMixin, NaturalKeyQuerySet
+from .common import NaturalKeyMixin, NaturalKeyQuerySet, WebURLField, web_url_constraint
 
 
 class Source(NaturalKeyMixin, models.Model):
     slug = models.SlugField(max_length=120, unique=True)
     title = models.CharField(max_length=300)
     publisher = models.CharField(max_length=200, blank=True)
-    url = models.URLField("URL", max_length=500, blank=True, help_text="Only where known.")
+    url = WebURLField("URL", max_length=500, help_text="Only where known.")
     published_on = models.DateField(
         null=True, blank=True, help_text="Empty when the document does not say."
     )
@@ -26,6 +26,7 @@ class Source(NaturalKeyMixin, models.Model):
 
     class Meta:
         ordering = ["-published_on", "title"]
+        constraints = [web_url_constraint("url", "source_url_http")]
 
     def __str__(self):
         return self.title

@@ -11,10 +11,21 @@ from partnerships.models import Agreement, FocusArea, Institution
 FEED_SIZE = 50
 
 
+class TextSummaryAtomFeed(Atom1Feed):
+    """Atom with summaries as ``type="text"``: a reader shows them as typed, so markup
+    in a summary (``<script>``…) stays words and never becomes live HTML."""
+
+    def add_item_elements(self, handler, item):
+        summary = item["description"]
+        super().add_item_elements(handler, {**item, "description": None})
+        if summary is not None:
+            handler.addQuickElement("summary", summary, {"type": "text"})
+
+
 class AgreementFeed(Feed):
     """Newest published first; an entry's date is when the directory published it."""
 
-    feed_type = Atom1Feed
+    feed_type = TextSummaryAtomFeed
     author_name = settings.SITE_NAME
 
     def title(self, obj=None):

@@ -22,6 +22,7 @@ from partnerships.models import (
     InstitutionRelationType,
     Person,
 )
+from partnerships.models.common import web_url
 
 CONTEXT = "https://schema.org"
 
@@ -94,7 +95,7 @@ def institution_data(institution, absolute):
             )
             if institution.place
             else None,
-            "url": institution.website or absolute(institution.get_absolute_url()),
+            "url": web_url(institution.website) or absolute(institution.get_absolute_url()),
             "mainEntityOfPage": absolute(institution.get_absolute_url()),
             "sameAs": same_as,
             "parentOrganization": parents[0] if len(parents) == 1 else parents,
@@ -150,7 +151,7 @@ def agreement_data(agreement, absolute):
             {
                 "@type": "NewsArticle",
                 "headline": source.title,
-                "url": source.url,
+                "url": web_url(source.url),
                 "publisher": _compact({"@type": "Organization", "name": source.publisher})
                 if source.publisher
                 else None,

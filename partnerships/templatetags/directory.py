@@ -7,6 +7,7 @@ from django.core.exceptions import DisallowedHost
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
+from partnerships.models.common import web_url as _web_url
 from partnerships.search import query_words
 from partnerships.site import absolute_url as site_absolute_url
 
@@ -63,3 +64,9 @@ def absolute_url(context, path):
         return site_absolute_url(context["request"], path)
     except DisallowedHost:
         return ""
+
+
+@register.filter
+def web_url(value):
+    """Only http(s) addresses are rendered as links; anything else renders as nothing."""
+    return _web_url(value)

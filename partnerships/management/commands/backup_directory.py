@@ -1,6 +1,7 @@
 """Write the whole directory, drafts included, to one JSON fixture with natural keys."""
 
 import datetime
+import os
 from itertools import batched
 from pathlib import Path
 
@@ -83,7 +84,10 @@ class Command(BaseCommand):
         partial = target.with_name(target.name + ".partial")
         # Written beside the target and renamed at the end: a failed backup never
         # leaves a truncated file under the real name.
-        with partial.open("w", encoding="utf-8") as out:
+        # Drafts and editors' notes: readable and writable by the owner only.
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(descriptor, 0o600)
+        with open(descriptor, "w", encoding="utf-8") as out:
             out.write("[")
             for record in serialized_records():
                 out.write(",\n" if count else "\n")

@@ -2,6 +2,7 @@
 
 import getpass
 import os
+import sys
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -69,6 +70,12 @@ class Command(BaseCommand):
             if password:
                 self.validate(password, user)
             return password or None
+        if not sys.stdin.isatty():
+            raise CommandError(
+                "There is no terminal to ask for the password. Run with --no-input and the "
+                f"password in {PASSWORD_VARIABLE}, or without it to set one later with "
+                "`manage.py changepassword`."
+            )
         while True:
             password = getpass.getpass("Password: ")
             if not password:

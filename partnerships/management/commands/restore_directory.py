@@ -1,13 +1,36 @@
 """Load a backup_directory file into an empty database, all or nothing."""
 
+from itertools import islice
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management import BaseCommand, CommandError, call_command
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from partnerships import search_documents
 
-from .backup_directory import MODELS
+from .backup_directory import CHUNK_SIZE, MODELS
+
+SHOWN_PROBLEMS = 10
+
+
+def invalid_records():
+    """(record, message) for each loaded record whose fields break the models' rules.
+
+    ``loaddata`` saves rows as they are; this checks every field as a form would
+    (schemes of addresses, lengths, choices). Relations and the rules the database
+    enforces itself (constraints) are checked by the database during the load.
+    """
+    for model in MODELS:
+        relations = [field.name for field in model._meta.fields if field.is_relation]
+        for record in model._default_manager.order_by("pk").iterator(chunk_size=CHUNK_SIZE):
+            try:
+                record.clean_fields(exclude=relations)
+            except ValidationError as error:
+                problems = "; ".join(
+                    f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()
+                )
+                yield f"{model._meta.object_name} “{record}”: {problems}"
 
 
 class Command(BaseCommand):
@@ -35,7 +58,19 @@ class Command(BaseCommand):
                     f"{', '.join(present)}. Restore only into an empty database "
                     "(e.g. a new one after `migrate`), so that nothing is mixed or overwritten."
                 )
-            call_command("loaddata", str(source), verbosity=0)
+            try:
+                call_command("loaddata", str(source), verbosity=0)
+            except DatabaseError as error:
+                raise CommandError(
+                    f"{source} breaks a rule of the directory, so nothing was restored: {error}"
+                ) from None
+            problems = list(islice(invalid_records(), SHOWN_PROBLEMS + 1))
+            if problems:
+                more = " (and more)" if len(problems) > SHOWN_PROBLEMS else ""
+                raise CommandError(
+                    f"{source} holds records that break the directory's rules, so nothing "
+                    f"was restored{more}:\n" + "\n".join(problems[:SHOWN_PROBLEMS])
+                )
             search_documents.refresh_all()
         counts = ", ".join(
             f"{model._meta.object_name} {model._default_manager.count()}" for model in MODELS
