@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, TemplateView
 
-from . import caching, facets, search
+from . import caching, charts, facets, search
 from .filters import (
     AgreementFilterSet,
     FocusAreaFilterSet,
@@ -33,6 +33,7 @@ from .site import absolute_url
 PAGE_SIZE = 20
 PARTNERS_SHOWN = 20
 POSITIONS_SHOWN = 20
+MOST_ACTIVE_SHOWN = 10
 SEARCH_SECTION_SIZE = 5
 
 
@@ -136,6 +137,19 @@ class AgreementListView(FacetedListView):
         focus_areas = list(FocusArea.objects.order_by("name"))
         return facets.agreement_facets(filterset, focus_areas)
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = context["filterset"]
+        # Every filter but the year, like the year facet: a bar adds its year to the rest.
+        context["year_chart"] = year_chart(
+            "agreement-list",
+            caching.request_key(self.request),
+            filterset.queryset_without("year"),
+            self.request.GET,
+            selected=filterset.active.get("year", []),
+        )
+        return context
+
 
 class InstitutionListView(FacetedListView):
     template_name = "partnerships/institution_list.html"
@@ -186,6 +200,14 @@ class FocusAreaListView(FacetedListView):
 def attach_counts(objects, counts):
     for record in objects:
         record.agreement_count = counts.get(record.pk, 0)
+
+
+def year_chart(namespace, key, agreements, link_params, selected=()):
+    """Agreements per year (counted once per directory version) as a chart linking to the list."""
+    counts, undated = caching.cached(
+        f"year-counts:{namespace}", key, lambda: charts.year_counts(agreements)
+    )
+    return charts.year_chart(counts, undated, link_params, selected)
 
 
 class AgreementDetailView(DetailView):
@@ -244,10 +266,9 @@ class InstitutionDetailView(DetailView):
                 .annotate(shared=Count("party_links", distinct=True))
                 .order_by("-shared", "name")[:PARTNERS_SHOWN]
             )
-            years = published.filter(signed_on__isnull=False).dates("signed_on", "year", "DESC")
-            return list(partners), [day.year for day in years]
+            return list(partners)
 
-        partners, years = caching.cached("institution-stats", (institution.pk,), partners_and_years)
+        partners = caching.cached("institution-stats", (institution.pk,), partners_and_years)
         positions = Position.objects.filter(institution=institution)
         context.update(
             agreements_page=page,
@@ -257,7 +278,12 @@ class InstitutionDetailView(DetailView):
                 "person__family_name", "person__given_name", "title"
             )[:POSITIONS_SHOWN],
             position_count=positions.count(),
-            agreement_years=years,
+            year_chart=year_chart(
+                "institution",
+                (institution.pk,),
+                Agreement.objects.published().involving(institution),
+                {"institution": institution.slug},
+            ),
         )
         return context
 
@@ -298,14 +324,20 @@ class FocusAreaDetailView(DetailView):
             .order_by("-signed_on", "title", "pk")
         )
         page, notice = paginate(self.request, agreements, cache_as=type(self).__name__)
+        published = Agreement.objects.published().in_field(area)
+
+        def most_active():
+            return list(
+                Institution.objects.filter(party_links__agreement__in=published.values("pk"))
+                .annotate(count=Count("party_links", distinct=True))
+                .order_by("-count", "name")[:MOST_ACTIVE_SHOWN]
+            )
+
         context.update(
             agreements_page=page,
             notices=[notice] if notice else [],
-            active_institutions=Institution.objects.filter(
-                party_links__agreement__in=Agreement.objects.published().in_field(area).values("pk")
-            )
-            .annotate(count=Count("party_links", distinct=True))
-            .order_by("-count", "name")[:10],
+            active_institutions=caching.cached("field-most-active", (area.pk,), most_active),
+            year_chart=year_chart("field", (area.pk,), published, {"field": area.slug}),
         )
         return context
 
@@ -358,6 +390,7 @@ def home(request):
     top_fields = list(FocusArea.objects.top_level().order_by("name"))
     attach_counts(top_fields, caching.focus_area_counts())
     context = {
+        "year_chart": year_chart("home", (), published, {}),
         "counts": numbers,
         "latest": published.for_list().order_by("-signed_on", "title", "pk")[:6],
         "top_fields": top_fields,

@@ -1,0 +1,57 @@
+"""Pictures in a real browser: they render, their links work, axe is content, phones fit.
+
+Each picture is also saved as a screenshot (desktop and phone) in SCREENSHOT_DIR.
+"""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import DESKTOP, PHONE, axe_violations, describe_violations
+from tests.browser.test_mobile_layout import OVERFLOWING
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+FIELD = "medicine-engineering-integration"
+PAGES_WITH_PICTURES = [
+    ("home", "/"),
+    ("agreement-list", "/agreements/?field=" + FIELD),
+    ("institution", "/institutions/pumch/"),
+    ("field", f"/fields/{FIELD}/"),
+]
+
+
+def test_a_year_bar_leads_to_the_list_of_that_years_agreements(page, directory):
+    page.goto(directory + f"/fields/{FIELD}/")
+    chart = page.locator("#years-chart svg.chart")
+    expect(chart).to_be_visible()
+    chart.get_by_role("link", name="2023: 3 agreements").click()
+
+    expect(page).to_have_url(re.compile(rf"/agreements/\?field={FIELD}&year=2023$"))
+    expect(page.locator(".result-count")).to_have_text(re.compile(r"of 3$"))
+    expect(page.get_by_role("link", name="2023: 3 agreements (chosen)")).to_be_visible()
+
+
+def test_pictures_pass_axe_and_fit_a_phone(browser, directory, screenshot_dir):
+    failures = []
+    for viewport, suffix in ((DESKTOP, "desktop"), (PHONE, "phone")):
+        context = browser.new_context(viewport=viewport)
+        page = context.new_page()
+        for name, path in PAGES_WITH_PICTURES:
+            page.goto(directory + path)
+            pictures = page.locator(".picture")
+            expect(pictures.first).to_be_visible()
+            for index, picture in enumerate(pictures.all()):
+                picture.screenshot(path=screenshot_dir / f"picture-{name}-{index}-{suffix}.png")
+            if suffix == "phone":
+                width = page.evaluate("document.documentElement.scrollWidth")
+                overflowing = page.evaluate(OVERFLOWING)
+                if width > PHONE["width"] or overflowing:
+                    failures.append(f"{path} overflows a phone: {width}px, {overflowing}")
+            else:
+                violations = axe_violations(page)
+                if violations:
+                    failures.append(f"axe-core on {path}:\n{describe_violations(violations)}")
+        context.close()
+    assert not failures, "\n\n".join(failures)
