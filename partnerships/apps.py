@@ -8,5 +8,7 @@ class PartnershipsConfig(AppConfig):
 
     def ready(self):
         from . import signals
+        from .curation import addresses
 
         signals.connect()
+        addresses.connect()

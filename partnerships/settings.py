@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "drf_spectacular",
+    "simple_history",
     "partnerships",
 ]
 
@@ -68,11 +69,15 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "partnerships.site.SiteOriginMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Any 404 of a renamed or merged record becomes a 301 to its address now.
+    "partnerships.curation.addresses.OldAddressRedirectMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Records who made each change in the records' history.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "partnerships.caching.PublicPageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

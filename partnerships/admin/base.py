@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.db import models
 from django.forms import Textarea
 from django.urls import NoReverseMatch
+from simple_history.admin import SimpleHistoryAdmin
 
 from partnerships import search_documents
 from partnerships.forms import EditorInlineFormSet
@@ -98,8 +99,9 @@ def refresh_search_documents(objects):
         search_documents.refresh_agreements(Agreement.objects.filter(pk__in=agreements))
 
 
-class EditorAdmin(admin.ModelAdmin):
-    """Defaults for every model editors curate."""
+class EditorAdmin(SimpleHistoryAdmin):
+    """Defaults for every model editors curate, with each record's history (who changed
+    which field when) and a revert to any earlier version behind its "History" button."""
 
     formfield_overrides = TEXT_AREAS
     list_per_page = 50

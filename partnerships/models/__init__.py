@@ -4,6 +4,7 @@ Institutions sign Agreements; People take part in them in a Role; Agreements cov
 FocusAreas and may establish bodies; every fact cites a Source.
 """
 
+from .addresses import AddressedModel, SlugRedirect
 from .agreements import (
     Agreement,
     AgreementFocusArea,
@@ -31,6 +32,7 @@ from .sources import Source, SourceCredit, SourceCreditRole
 from .version import DirectoryVersion
 
 __all__ = [
+    "AddressedModel",
     "Agreement",
     "AgreementFocusArea",
     "AgreementKind",
@@ -53,6 +55,7 @@ __all__ = [
     "ParticipationRole",
     "Person",
     "Position",
+    "SlugRedirect",
     "Source",
     "SourceCredit",
     "SourceCreditRole",

@@ -8,8 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .common import (
+    SEARCH_COLUMNS,
     Cited,
     DatePrecision,
+    KeepsOldAddresses,
     NaturalKeyMixin,
     NaturalKeyQuerySet,
     TimeStamped,
@@ -17,6 +19,7 @@ from .common import (
     format_partial_date,
     partial_date_constraint,
     partial_date_iso,
+    record_history,
 )
 from .querysets import AgreementQuerySet
 
@@ -36,7 +39,9 @@ class AgreementStatus(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
-class Agreement(NaturalKeyMixin, TimeStamped):
+class Agreement(KeepsOldAddresses, NaturalKeyMixin, TimeStamped):
+    ADDRESSED_AS = "agreement"
+
     slug = models.SlugField(max_length=160, unique=True)
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=32, choices=AgreementKind, db_index=True)
@@ -79,6 +84,7 @@ class Agreement(NaturalKeyMixin, TimeStamped):
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = AgreementQuerySet.as_manager()
+    history = record_history(*SEARCH_COLUMNS)
 
     class Meta:
         ordering = ["-signed_on", "title"]
@@ -167,6 +173,7 @@ class AgreementParty(NaturalKeyMixin, Cited):
     )
 
     objects = NaturalKeyQuerySet.as_manager()
+    history = record_history()
 
     class Meta:
         ordering = ["agreement", "order", "id"]
@@ -229,6 +236,7 @@ class Participation(NaturalKeyMixin, Cited):
     order = models.PositiveSmallIntegerField(default=0)
 
     objects = NaturalKeyQuerySet.as_manager()
+    history = record_history()
 
     class Meta:
         ordering = ["agreement", "order", "id"]
@@ -281,6 +289,7 @@ class AgreementFocusArea(NaturalKeyMixin, Cited):
     )
 
     objects = NaturalKeyQuerySet.as_manager()
+    history = record_history()
 
     class Meta:
         ordering = ["agreement", "focus_area__name"]
@@ -305,6 +314,7 @@ class AgreementSource(NaturalKeyMixin, models.Model):
     )
 
     objects = NaturalKeyQuerySet.as_manager()
+    history = record_history()
 
     class Meta:
         ordering = ["agreement", "source"]
@@ -342,6 +352,7 @@ class EstablishedBody(NaturalKeyMixin, Cited):
     )
 
     objects = NaturalKeyQuerySet.as_manager()
+    history = record_history()
 
     class Meta:
         ordering = ["agreement", "name"]

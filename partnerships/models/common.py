@@ -184,3 +184,29 @@ def web_url_constraint(field, name):
         name=name,
         violation_error_message="Only web addresses starting with http:// or https:// are stored.",
     )
+
+
+def record_history(*excluded_fields):
+    """Every save and delete of the model kept as a row of its history table, with who
+    made it (django-simple-history). Derived columns (search text) are left out: they
+    change with other records and say nothing an editor did."""
+    from simple_history.models import HistoricalRecords
+
+    return HistoricalRecords(excluded_fields=list(excluded_fields))
+
+
+# Derived or automatic columns: no history of their own.
+SEARCH_COLUMNS = ("search_document", "search_vector", "updated_at")
+
+
+class KeepsOldAddresses:
+    """Remembers the slug a record was loaded with, so that a changed slug can leave a
+    permanent redirect from the old address (see ``partnerships.curation.addresses``)."""
+
+    ADDRESSED_AS = ""  # An ``AddressedModel`` value.
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *, fetch_mode=None):
+        instance = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
+        instance._loaded_slug = instance.__dict__.get("slug")
+        return instance

@@ -6,11 +6,13 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from .common import NaturalKeyMixin
+from .common import SEARCH_COLUMNS, KeepsOldAddresses, NaturalKeyMixin, record_history
 from .querysets import FocusAreaQuerySet
 
 
-class FocusArea(NaturalKeyMixin, models.Model):
+class FocusArea(KeepsOldAddresses, NaturalKeyMixin, models.Model):
+    ADDRESSED_AS = "focusarea"
+
     slug = models.SlugField(max_length=120, unique=True)
     name = models.CharField(max_length=150, unique=True)
     parent = models.ForeignKey(
@@ -27,6 +29,7 @@ class FocusArea(NaturalKeyMixin, models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = FocusAreaQuerySet.as_manager()
+    history = record_history(*SEARCH_COLUMNS)
 
     class Meta:
         ordering = ["name"]

@@ -8,11 +8,14 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from .common import (
+    SEARCH_COLUMNS,
     Cited,
+    KeepsOldAddresses,
     NaturalKeyMixin,
     NaturalKeyQuerySet,
     TimeStamped,
     WebURLField,
+    record_history,
     web_url_constraint,
 )
 from .querysets import InstitutionQuerySet
@@ -29,7 +32,9 @@ class InstitutionKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class Institution(NaturalKeyMixin, TimeStamped):
+class Institution(KeepsOldAddresses, NaturalKeyMixin, TimeStamped):
+    ADDRESSED_AS = "institution"
+
     slug = models.SlugField(max_length=120, unique=True)
     name = models.CharField("full name", max_length=255, help_text="The official English name.")
     kind = models.CharField(max_length=32, choices=InstitutionKind, db_index=True)
@@ -61,6 +66,7 @@ class Institution(NaturalKeyMixin, TimeStamped):
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = InstitutionQuerySet.as_manager()
+    history = record_history(*SEARCH_COLUMNS)
 
     class Meta:
         ordering = ["name"]
@@ -109,6 +115,7 @@ class InstitutionName(NaturalKeyMixin, Cited):
     )
 
     objects = NaturalKeyQuerySet.as_manager()
+    history = record_history()
 
     class Meta:
         ordering = ["name_type", "name"]
@@ -142,6 +149,7 @@ class InstitutionRelation(NaturalKeyMixin, Cited):
     object = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="relations_to")
 
     objects = NaturalKeyQuerySet.as_manager()
+    history = record_history()
 
     class Meta:
         ordering = ["subject__name", "relation_type"]

@@ -7,14 +7,17 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from .common import (
+    SEARCH_COLUMNS,
     Cited,
     DatePrecision,
+    KeepsOldAddresses,
     NaturalKeyMixin,
     NaturalKeyQuerySet,
     TimeStamped,
     clean_partial_date,
     format_partial_date,
     partial_date_constraint,
+    record_history,
 )
 from .querysets import PersonQuerySet
 
@@ -24,7 +27,9 @@ class NameOrder(models.TextChoices):
     GIVEN_FIRST = "given_first", "Given name first (Nancy Ip)"
 
 
-class Person(NaturalKeyMixin, TimeStamped):
+class Person(KeepsOldAddresses, NaturalKeyMixin, TimeStamped):
+    ADDRESSED_AS = "person"
+
     slug = models.SlugField(max_length=120, unique=True)
     family_name = models.CharField(max_length=100)
     given_name = models.CharField(max_length=100, blank=True)
@@ -42,6 +47,7 @@ class Person(NaturalKeyMixin, TimeStamped):
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = PersonQuerySet.as_manager()
+    history = record_history(*SEARCH_COLUMNS)
 
     class Meta:
         ordering = ["family_name", "given_name"]
@@ -83,6 +89,7 @@ class Position(NaturalKeyMixin, Cited):
     end_date = models.DateField(null=True, blank=True, help_text="Only when a source says.")
 
     objects = NaturalKeyQuerySet.as_manager()
+    history = record_history()
 
     class Meta:
         ordering = ["person", "-as_of", "institution__name"]

@@ -3,10 +3,19 @@
 from django.db import models
 from django.urls import reverse
 
-from .common import NaturalKeyMixin, NaturalKeyQuerySet, WebURLField, web_url_constraint
+from .common import (
+    KeepsOldAddresses,
+    NaturalKeyMixin,
+    NaturalKeyQuerySet,
+    WebURLField,
+    record_history,
+    web_url_constraint,
+)
 
 
-class Source(NaturalKeyMixin, models.Model):
+class Source(KeepsOldAddresses, NaturalKeyMixin, models.Model):
+    ADDRESSED_AS = "source"
+
     slug = models.SlugField(max_length=120, unique=True)
     title = models.CharField(max_length=300)
     publisher = models.CharField(max_length=200, blank=True)
@@ -23,6 +32,7 @@ class Source(NaturalKeyMixin, models.Model):
     notes = models.TextField(blank=True)
 
     objects = NaturalKeyQuerySet.as_manager()
+    history = record_history()
 
     class Meta:
         ordering = ["-published_on", "title"]
@@ -57,6 +67,7 @@ class SourceCredit(NaturalKeyMixin, models.Model):
     order = models.PositiveSmallIntegerField(default=0)
 
     objects = NaturalKeyQuerySet.as_manager()
+    history = record_history()
 
     class Meta:
         ordering = ["source", "order", "id"]

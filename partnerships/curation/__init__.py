@@ -1,0 +1,1 @@
+"""Help for editors curating the directory: old addresses, duplicates, merges."""

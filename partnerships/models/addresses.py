@@ -1,0 +1,39 @@
+"""Old addresses of records whose slug changed or that were merged into another."""
+
+from django.db import models
+from django.utils import timezone
+
+
+class AddressedModel(models.TextChoices):
+    """The records with a public address of their own (``/<kind>/<slug>/``)."""
+
+    AGREEMENT = "agreement", "Agreement"
+    INSTITUTION = "institution", "Institution"
+    PERSON = "person", "Person"
+    FOCUS_AREA = "focusarea", "Field"
+    SOURCE = "source", "Source"
+
+
+class SlugRedirect(models.Model):
+    """An old slug of a record, answered with a permanent redirect to its current address.
+
+    It points at the record (not at its new slug), so a record renamed twice, or merged
+    after a rename, still sends every old address straight to where it lives now.
+    """
+
+    model = models.CharField(max_length=16, choices=AddressedModel)
+    old_slug = models.SlugField(max_length=160)
+    object_id = models.PositiveBigIntegerField(help_text="The record the old slug now leads to.")
+    reason = models.CharField(max_length=20, choices=[("renamed", "Renamed"), ("merged", "Merged")])
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["model", "old_slug"]
+        verbose_name = "old address"
+        constraints = [
+            models.UniqueConstraint(fields=["model", "old_slug"], name="slug_redirect_unique"),
+        ]
+        indexes = [models.Index(fields=["model", "object_id"], name="slug_redirect_target_idx")]
+
+    def __str__(self):
+        return f"/{self.model}/{self.old_slug}/ → record {self.object_id}"
