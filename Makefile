@@ -71,7 +71,11 @@ test-fast: install
 test-browser: install
 	$(BIN)/pytest -m browser -q $(PYTEST_ARGS)
 
-bench: install
+$(VENV)/.bench-installed: $(VENV)/.installed pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	@touch $@
+
+bench: $(VENV)/.bench-installed
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:

@@ -1,13 +1,19 @@
-"""The directory under load: `make bench` (100,000 agreements on PostgreSQL).
+"""The directory under load, uncached and cached, beside Datasette: `make bench`.
 
-One command, start to finish: create a throwaway PostgreSQL database, migrate, fill
-it with `generate_directory`, collect static files, serve the site with gunicorn as
-in production (DEBUG off, 2 workers), drive a fixed mix of URLs with wrk, count the
-SQL queries per page at 100 and at N agreements, and write bench/RESULTS.md. The
-databases are dropped at the end, also when the run fails.
+One command, start to finish: create throwaway PostgreSQL databases, migrate, fill them
+with `generate_directory`, serve the site with gunicorn as in production (DEBUG off, 2
+workers), and serve the same published agreements from Datasette (one denormalised
+SQLite table with full-text search). For each page type, a pool of distinct random URLs
+drawn from the data is walked with wrk, never repeating a URL while the pool lasts, so
+the page cache cannot answer: that is the uncached figure. Our server and Datasette
+take turns (interleaved rounds), so both see the same machine. Then a few URLs repeated
+give the cached figure, single requests alone give the cold one, and the queries of
+each page are counted at 100 and at N agreements, with EXPLAIN ANALYZE of the heaviest.
+Results go to bench/RESULTS.md, the query plans to bench/README.md. The databases are
+dropped at the end, also when the run fails.
 
-    make bench
-    make bench BENCH_ARGS="--agreements 10000 --duration 10"
+    make bench                           # 100,000 agreements
+    make bench BENCH_ARGS="--quick"      # 10,000 agreements, shorter runs: for iterating
     .venv/bin/python bench/run.py --help
 
 Pages the site does not serve (yet) are reported as "missing", never a crash.
@@ -19,13 +25,15 @@ import gzip
 import json
 import math
 import os
+import random
+import re
 import secrets
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -36,34 +44,55 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 BIN = Path(sys.executable).parent
-LUA = BENCH / "report.lua"
+LUA = BENCH / "pool.lua"
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
 CSV_ROWS = 10_000
-CSV_WARM_ROWS = 1_000  # served first, so that code paths and caches are warm before measuring
+CSV_WARM_ROWS = 1_000  # the flat-memory check compares the 10,000-row export with this one
+PAGE_SIZE = 20  # rows on our HTML lists; Datasette is set to the same
+API_PAGE_SIZE = 50
+COLD_REQUESTS = 3  # single requests alone per page type; the median is reported
+WARMUP_URLS = 200  # of each pool, walked before the first measured round
+CACHED_URLS = 20  # of each pool, repeated for the cached figure
+CACHE_FILL_TIMES = 8  # requests per cached URL before measuring: every worker holds it
+FIELD_PAGES = 20  # field pages drawn from the first 20 of each field
 
-# Targets, from the issue.
-P95_TARGET_MS = 150
+# Targets, from issue 9.
+HTML_P95_MS = 150
+API_P95_MS = 100
+TYPO_P95_MS = 200
+DATASETTE_RATIO = 3.0  # our throughput ÷ Datasette's, on the faceted list and on search
 CSV_TARGET_S = 2.0
-PAGE_WEIGHT_TARGET = 100 * 1024
 CSV_FLAT_RATIO = 1.5  # "flat": 10x the rows may take at most 1.5x the peak heap
+PAGE_WEIGHT_TARGET = 100 * 1024
 
-# The mix: (key, label, kind, path builder). The floor comes first and the CSV export
-# second, so that its memory growth is not hidden behind peaks of other pages.
-PAGES = [
-    ("floor", "Floor: trivial view", "text", lambda t: "/healthz"),
-    ("csv", "CSV export (~10,000 rows)", "csv", lambda t: "/agreements/export.csv" + t["csv"]),
-    ("home", "Home", "html", lambda t: "/"),
-    (
-        "list",
-        "Agreement list, 2 filters + facets",
-        "html",
-        lambda t: f"/agreements/?field={t['field']}&year={t['year']}",
-    ),
-    ("search", "Search, common word", "html", lambda t: "/search/?q=hospital"),
-    ("typo", "Search with a typo", "html", lambda t: "/search/?q=Tianjn"),
-    ("hub", "Hub institution detail", "html", lambda t: f"/institutions/{t['hub']}/"),
-    ("api", "API list", "json", lambda t: "/api/agreements/"),
+# Page types: key, label, kind. Each has a pool of random URLs (``make_pools``).
+PAGE_TYPES = [
+    ("list", "Agreement list, field + year filters, with facets", "html"),
+    ("search", "Search, common words", "html"),
+    ("typo", "Search with a typo", "html"),
+    ("institution", "Institution page", "html"),
+    ("field", "Field page", "html"),
+    ("api", "API list, field + year filters", "json"),
+    ("csv", "CSV download, field + year filters", "csv"),
 ]
+RATIO_TARGETS = ("list", "search")
+P95_TARGETS = {"typo": TYPO_P95_MS, "api": API_P95_MS}
+
+# Datasette's side: the same filters on the denormalised table, with the same eight
+# facets as our agreement list (fields count sub-fields in their parent, as ours do).
+DATASETTE_DB = "bench"
+DATASETTE_FACETS = [
+    ("_facet_array", "fields"),
+    ("_facet", "year"),
+    ("_facet_array", "institutions"),
+    ("_facet_array", "institution_kinds"),
+    ("_facet", "kind"),
+    ("_facet_array", "countries"),
+    ("_facet_array", "regions"),
+    ("_facet_array", "cities"),
+]
+SAMPLE_WORD, SAMPLE_TYPO = "hospital", "hospitl"  # for query counts and plans
+STOP_WORDS = {"and", "the", "for", "with", "from", "into", "between", "agreement"}
 
 
 def log(message):
@@ -71,114 +100,372 @@ def log(message):
 
 
 # --------------------------------------------------------------------------------------
-# Inside Django (a subprocess per database): pick the URLs and count their queries
+# Inside Django (a subprocess per database): pools of URLs, query counts, query plans,
+# and the export for Datasette
 # --------------------------------------------------------------------------------------
 
 
-def choose_targets():
-    """Slugs and filters for the mix, read from the data: the same rules at any scale."""
-    from django.db.models import Count, Q
-    from django.db.models.functions import Coalesce, ExtractYear
+def query(path, params):
+    return f"{path}?{urllib.parse.urlencode(params)}" if params else path
 
-    from partnerships.models import Agreement, AgreementFocusArea, Institution
 
-    published = Agreement.objects.filter(status="published")
-    hub = (
-        Institution.objects.annotate(
-            n=Count("party_links", filter=Q(party_links__agreement__status="published"))
+def typo(word, rng):
+    """One edit (swap, drop, double or change a letter) after the first letter."""
+    letters = "aeiounrstlhg"
+    for _ in range(10):
+        at = rng.randrange(1, len(word))
+        edit = rng.choice(("swap", "drop", "double", "change"))
+        if edit == "swap" and at < len(word) - 1:
+            wrong = word[:at] + word[at + 1] + word[at] + word[at + 2 :]
+        elif edit == "drop":
+            wrong = word[:at] + word[at + 1 :]
+        elif edit == "double":
+            wrong = word[:at] + word[at] + word[at:]
+        else:
+            wrong = word[:at] + rng.choice(letters) + word[at + 1 :]
+        if wrong.lower() != word.lower():
+            return wrong
+    return word[:-1]
+
+
+def make_pools(size, seed):
+    """Up to ``size`` distinct URLs per page type, ours and Datasette's side by side.
+
+    Drawn from the published data by fixed rules with a fixed seed, so every scale and
+    every run measures the same kind of request.
+    """
+    from partnerships.models import Agreement, FocusArea, Institution
+
+    rng = random.Random(seed)
+    published = Agreement.objects.published()
+    fields = list(FocusArea.objects.order_by("slug").values_list("slug", flat=True))
+    years = sorted(
+        {day.year for day in published.exclude(signed_on=None).dates("signed_on", "year")}
+    )
+    titles = list(published.order_by("pk").values_list("title", flat=True))
+    pools = {}
+
+    def field_year(path, datasette_path, extra=(), datasette_extra=()):
+        pairs = [(field, year) for field in fields for year in years]
+        rng.shuffle(pairs)
+        return [
+            (
+                query(path, [("field", field), ("year", year), *extra]),
+                query(
+                    datasette_path,
+                    [("fields__arraycontains", field), ("year", year), *datasette_extra],
+                )
+                if datasette_path
+                else None,
+            )
+            for field, year in pairs[:size]
+        ]
+
+    newest = [("_sort_desc", "signed_on")]
+    pools["list"] = field_year(
+        "/agreements/", f"/{DATASETTE_DB}/agreements", (), newest + DATASETTE_FACETS
+    )
+    pools["api"] = field_year(
+        "/api/agreements/",
+        f"/{DATASETTE_DB}/agreements.json",
+        (),
+        [*newest, ("_size", API_PAGE_SIZE), *DATASETTE_FACETS],
+    )
+    pools["csv"] = field_year(
+        "/agreements/export.csv",
+        f"/{DATASETTE_DB}/agreements.csv",
+        (),
+        [*newest, ("_stream", "on"), ("_size", "max")],
+    )
+
+    def words_of(title):
+        return [w for w in re.findall(r"[A-Za-z]{4,}", title) if w.lower() not in STOP_WORDS]
+
+    def drawn(make):
+        seen, pool = set(), []
+        for _ in range(size * 20):
+            if len(pool) >= size or not titles:
+                break
+            words = words_of(rng.choice(titles))
+            q = make(words) if words else None
+            if q and q.lower() not in seen:
+                seen.add(q.lower())
+                pool.append(
+                    (
+                        query("/search/", [("q", q)]),
+                        query(f"/{DATASETTE_DB}/agreements", [("_search", q)]),
+                    )
+                )
+        return pool
+
+    # Common words: one or two words of a real title, so that something matches.
+    pools["search"] = drawn(lambda words: " ".join(rng.sample(words, min(len(words), 2))))
+    # A typo: one edit in a word of five letters or more.
+    pools["typo"] = drawn(
+        lambda words: (
+            typo(rng.choice(long), rng) if (long := [w for w in words if len(w) >= 5]) else None
         )
-        .order_by("-n", "slug")
-        .values_list("slug", "name", "n")
-        .first()
     )
+
+    slugs = list(
+        Institution.objects.filter(party_links__agreement__in=published.values("pk"))
+        .distinct()
+        .order_by("slug")
+        .values_list("slug", flat=True)
+    )
+    pools["institution"] = [
+        (f"/institutions/{slug}/", None) for slug in rng.sample(slugs, min(size, len(slugs)))
+    ]
+
+    counts = {
+        area.slug: area.agreement_count
+        for area in FocusArea.objects.with_agreement_counts().only("slug")
+    }
+    pages = [
+        (slug, page)
+        for slug in fields
+        for page in range(1, min(FIELD_PAGES, math.ceil(counts.get(slug, 0) / PAGE_SIZE)) + 1)
+    ]
+    rng.shuffle(pages)
+    pools["field"] = [
+        (query(f"/fields/{slug}/", [("page", page)] if page > 1 else []), None)
+        for slug, page in pages[:size]
+    ]
+    return pools
+
+
+def sample_paths():
+    """One heavy URL per page type, chosen by the same rule at every scale, for the query
+    counts and plans: the biggest field (sub-fields included) in the busiest year, the
+    institution with most agreements, a common word and a misspelling of it."""
+    from django.db.models import Count, Q
+
+    from partnerships.models import Agreement, FocusArea, Institution
+
+    published = Agreement.objects.published()
     field = (
-        AgreementFocusArea.objects.filter(agreement__status="published")
-        .annotate(top=Coalesce("focus_area__parent__slug", "focus_area__slug"))
-        .values("top")
-        .annotate(n=Count("agreement", distinct=True))
-        .order_by("-n", "top")
-        .first()
+        FocusArea.objects.top_level().with_agreement_counts().order_by("-agreement_count", "slug")
     )
+    field = field.values_list("slug", flat=True).first()
     year = (
         published.exclude(signed_on=None)
-        .annotate(y=ExtractYear("signed_on"))
-        .values("y")
-        .annotate(n=Count("id"))
-        .order_by("-n", "-y")
+        .values("signed_on__year")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "-signed_on__year")
+        .values_list("signed_on__year", flat=True)
         .first()
     )
-    list_rows = (
-        published.filter(
-            Q(focus_areas__slug=field["top"]) | Q(focus_areas__parent__slug=field["top"]),
-            signed_on__year=year["y"],
+    hub = (
+        Institution.objects.annotate(
+            n=Count("party_links", filter=Q(party_links__agreement__in=published.values("pk")))
         )
-        .distinct()
-        .count()
+        .order_by("-n", "slug")
+        .values_list("slug", flat=True)
+        .first()
     )
+    filters = [("field", field), ("year", year)]
+    return {
+        "list": query("/agreements/", filters),
+        "search": query("/search/", [("q", SAMPLE_WORD)]),
+        "typo": query("/search/", [("q", SAMPLE_TYPO)]),
+        "institution": f"/institutions/{hub}/",
+        "field": f"/fields/{field}/",
+        "api": query("/api/agreements/", filters),
+        "csv": query("/agreements/export.csv", filters),
+        "home": "/",
+    }
+
+
+def csv_targets():
+    """signed_from filters selecting about 1,000 and 10,000 published agreements."""
+    from partnerships.models import Agreement
+
+    published = Agreement.objects.published()
     dated = published.exclude(signed_on=None).order_by("-signed_on")
     dated_count = dated.count()
 
     def latest(rows):
-        """A signed_from filter selecting about ``rows`` published agreements."""
         if dated_count <= rows:
             return "", published.count()
         cut = dated.values_list("signed_on", flat=True)[rows - 1]
         return f"?signed_from={cut.isoformat()}", published.filter(signed_on__gte=cut).count()
 
-    csv, csv_rows = latest(CSV_ROWS)
-    csv_warm, csv_warm_rows = latest(CSV_WARM_ROWS)
-    return {
-        "hub": hub[0],
-        "hub_name": hub[1],
-        "hub_agreements": hub[2],
-        "field": field["top"],
-        "year": year["y"],
-        "list_rows": list_rows,
-        "csv": csv,
-        "csv_rows": csv_rows,
-        "csv_warm": csv_warm,
-        "csv_warm_rows": csv_warm_rows,
-        "published": published.count(),
-        "agreements": Agreement.objects.count(),
-    }
+    (full, full_rows), (warm, warm_rows) = latest(CSV_ROWS), latest(CSV_WARM_ROWS)
+    return {"csv": full, "csv_rows": full_rows, "csv_warm": warm, "csv_warm_rows": warm_rows}
 
 
-def probe_main(output):
-    """Count the queries of every page with Django's test client, cold: with an empty cache,
-    so the count is what the page costs when its facets and totals must be computed."""
+def count_queries(client, path, explain):
+    """Queries of one cold request (empty cache); with ``explain``, the plan of the slowest."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    entry = {"path": path}
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+            if response.streaming:
+                size = sum(len(chunk) for chunk in response.streaming_content)
+            else:
+                size = len(response.content)
+        entry.update(status=response.status_code, queries=len(queries), bytes=size)
+        entry["sql"] = [q["sql"][:300] for q in queries.captured_queries]
+    except Exception as error:  # a page being built may fail: report, do not crash
+        entry.update(status="error", error=f"{type(error).__name__}: {error}"[:300])
+        return entry
+    if explain and connection.vendor == "postgresql":
+        selects = [q for q in queries.captured_queries if q["sql"].lstrip().startswith("SELECT")]
+        if selects:
+            slowest = max(selects, key=lambda q: float(q["time"]))
+            entry["slowest_ms"] = float(slowest["time"]) * 1000
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + slowest["sql"])
+                    plan = "\n".join(row[0] for row in cursor.fetchall())
+            except Exception as error:
+                plan = f"(EXPLAIN failed: {type(error).__name__}: {error})"
+            entry["explain"] = {"sql": slowest["sql"], "plan": plan}
+    return entry
+
+
+def export_for_datasette(path):
+    """The published agreements as Datasette would serve them: one row each, lists as
+    JSON arrays (for its array facets and filters), full-text search over the text."""
+    import sqlite3
+    from collections import defaultdict
+
+    from partnerships.models import Agreement, AgreementFocusArea, AgreementParty
+
+    published = Agreement.objects.published()
+    parties = defaultdict(list)
+    for row in (
+        AgreementParty.objects.filter(agreement__in=published.values("pk"))
+        .order_by("agreement_id", "order", "pk")
+        .values_list(
+            "agreement_id",
+            "institution__slug",
+            "institution__name",
+            "institution__kind",
+            "institution__country",
+            "institution__region",
+            "institution__city",
+        )
+        .iterator(chunk_size=10_000)
+    ):
+        parties[row[0]].append(row[1:])
+    fields = defaultdict(dict)
+    for agreement_id, slug, name, parent_slug, parent_name in (
+        AgreementFocusArea.objects.filter(agreement__in=published.values("pk"))
+        .values_list(
+            "agreement_id",
+            "focus_area__slug",
+            "focus_area__name",
+            "focus_area__parent__slug",
+            "focus_area__parent__name",
+        )
+        .iterator(chunk_size=10_000)
+    ):
+        fields[agreement_id][slug] = name
+        if parent_slug:  # a parent field holds its sub-fields' agreements, as on our pages
+            fields[agreement_id][parent_slug] = parent_name
+
+    def distinct(values):
+        return json.dumps(list(dict.fromkeys(v for v in values if v)), ensure_ascii=False)
+
+    database = sqlite3.connect(path)
+    database.executescript(
+        """
+        CREATE TABLE agreements (
+            id INTEGER PRIMARY KEY, slug TEXT, title TEXT, kind TEXT, signed_on TEXT,
+            year INTEGER, place TEXT, summary TEXT, parties TEXT, field_names TEXT,
+            institutions TEXT, institution_kinds TEXT, countries TEXT, regions TEXT,
+            cities TEXT, fields TEXT
+        );
+        """
+    )
+    rows = []
+    for a in (
+        published.order_by("pk")
+        .values_list("pk", "slug", "title", "kind", "signed_on", "place", "summary")
+        .iterator(chunk_size=10_000)
+    ):
+        pk, signed_on = a[0], a[4]
+        links = parties[pk]
+        rows.append(
+            (
+                pk,
+                a[1],
+                a[2],
+                a[3],
+                signed_on.isoformat() if signed_on else None,
+                signed_on.year if signed_on else None,
+                a[5],
+                a[6],
+                "; ".join(link[1] for link in links),
+                "; ".join(fields[pk].values()),
+                distinct(link[0] for link in links),
+                distinct(link[2] for link in links),
+                distinct(link[3] for link in links),
+                distinct(link[4] for link in links),
+                distinct(link[5] for link in links),
+                distinct(fields[pk]),
+            )
+        )
+    database.executemany(f"INSERT INTO agreements VALUES ({', '.join('?' * 16)})", rows)
+    # Full-text search as Datasette (and sqlite-utils) set it up: an FTS5 table on the
+    # content table, which Datasette finds by itself; indexes for the plain filters.
+    database.executescript(
+        """
+        CREATE VIRTUAL TABLE agreements_fts USING FTS5 (
+            title, summary, parties, field_names, content=[agreements]
+        );
+        INSERT INTO agreements_fts (rowid, title, summary, parties, field_names)
+            SELECT id, title, summary, parties, field_names FROM agreements;
+        CREATE INDEX agreements_year ON agreements (year);
+        CREATE INDEX agreements_kind ON agreements (kind);
+        CREATE INDEX agreements_signed_on ON agreements (signed_on);
+        ANALYZE;
+        """
+    )
+    database.commit()
+    database.close()
+    return len(rows)
+
+
+def probe_main(output, options):
+    """In a Django process: pools, query counts (and plans), the Datasette export."""
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnerships.settings")
     import django
 
     django.setup()
-    from django.core.cache import cache
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
-    targets = choose_targets()
+    from partnerships.models import Agreement
+
+    options = json.loads(options)
+    pools = make_pools(options["pool"], options["seed"])
     client = Client()
     pages = {}
-    for key, _, _, build in PAGES:
-        path = build(targets)
-        entry = {"path": path}
-        try:
-            cache.clear()
-            with CaptureQueriesContext(connection) as queries:
-                response = client.get(path)
-                if response.streaming:
-                    size = sum(len(chunk) for chunk in response.streaming_content)
-                else:
-                    size = len(response.content)
-            entry.update(status=response.status_code, queries=len(queries), bytes=size)
-            entry["sql"] = [query["sql"][:300] for query in queries.captured_queries]
-        except Exception as error:  # a page being built may fail: report, do not crash
-            entry.update(status="error", error=f"{type(error).__name__}: {error}"[:300])
-        pages[key] = entry
-    memory = csv_memory(client, targets) if pages["csv"].get("status") == 200 else {}
-    Path(output).write_text(
-        json.dumps({"targets": targets, "pages": pages, "csv_memory": memory}, default=str)
-    )
+    for key, sample in sample_paths().items():
+        pages[key] = count_queries(client, sample, options["explain"])
+    targets = csv_targets()
+    result = {
+        "pools": pools if options["keep_pools"] else {},
+        "pool_sizes": {key: len(pool) for key, pool in pools.items()},
+        "pages": pages,
+        "targets": targets,
+        "published": Agreement.objects.published().count(),
+        "agreements": Agreement.objects.count(),
+    }
+    if pages["csv"].get("status") == 200:
+        result["csv_memory"] = csv_memory(client, targets)
+    if options.get("datasette"):
+        started = time.monotonic()
+        result["datasette_rows"] = export_for_datasette(options["datasette"])
+        result["datasette_seconds"] = time.monotonic() - started
+    Path(output).write_text(json.dumps(result, default=str))
 
 
 def csv_memory(client, targets):
@@ -191,10 +478,10 @@ def csv_memory(client, targets):
     import tracemalloc
 
     peaks = {}
-    for label, query in (("warm", targets["csv_warm"]), ("full", targets["csv"])):
+    for label, filters in (("warm", targets["csv_warm"]), ("full", targets["csv"])):
         tracemalloc.start()
         tracemalloc.reset_peak()
-        response = client.get("/agreements/export.csv" + query)
+        response = client.get("/agreements/export.csv" + filters)
         size = sum(len(chunk) for chunk in response.streaming_content)
         peaks[label] = {"peak_kb": tracemalloc.get_traced_memory()[1] // 1024, "bytes": size}
         tracemalloc.stop()
@@ -235,37 +522,39 @@ def django_env(url, secret):
     return env
 
 
-def manage(env, *arguments, capture=False):
+def manage(env, *arguments):
     command = [str(BIN / "python"), "manage.py", *arguments]
-    result = subprocess.run(
-        command, cwd=ROOT, env=env, text=True, capture_output=capture, check=False
-    )
-    if result.returncode != 0:
-        detail = (result.stderr or "")[-3000:] if capture else ""
-        raise SystemExit(f"manage.py {' '.join(arguments)} failed ({result.returncode}).\n{detail}")
-    return result.stdout if capture else ""
-
-
-def probe(env, workdir, label):
-    output = Path(workdir) / f"probe-{label}.json"
-    command = [str(BIN / "python"), str(Path(__file__).resolve()), "--_probe", str(output)]
     result = subprocess.run(command, cwd=ROOT, env=env, text=True, capture_output=True)
     if result.returncode != 0:
-        log(f"query count probe ({label}) failed:\n{result.stderr[-3000:]}")
-        return {"targets": {}, "pages": {}}
+        raise SystemExit(
+            f"manage.py {' '.join(arguments)} failed ({result.returncode}).\n"
+            f"{result.stderr[-3000:]}"
+        )
+    return result.stdout
+
+
+def probe(env, workdir, label, **options):
+    output = Path(workdir) / f"probe-{label}.json"
+    command = [str(BIN / "python"), str(Path(__file__).resolve()), "--_probe", str(output)]
+    command += ["--_probe-options", json.dumps(options)]
+    result = subprocess.run(command, cwd=ROOT, env=env, text=True, capture_output=True)
+    if result.returncode != 0:
+        raise SystemExit(f"probe ({label}) failed:\n{result.stderr[-3000:]}")
     return json.loads(output.read_text())
 
 
-def ensure_wrk():
-    if shutil.which("wrk"):
-        return
-    if os.geteuid() == 0 and shutil.which("apt-get"):
+def ensure_tools():
+    if not shutil.which("wrk") and os.geteuid() == 0 and shutil.which("apt-get"):
         log("wrk is missing: installing the Debian package")
         subprocess.run(["apt-get", "update", "-qq"], check=True)
         subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
     if not shutil.which("wrk"):
         raise SystemExit(
             "The benchmark needs wrk: install it (Debian/Ubuntu: apt-get install wrk)."
+        )
+    if not (BIN / "datasette").exists():
+        raise SystemExit(
+            "The benchmark needs Datasette: pip install -e '.[bench]' (make bench does)."
         )
 
 
@@ -275,12 +564,11 @@ def free_port():
         return s.getsockname()[1]
 
 
-def fetch(url, timeout=120, gzip_ok=False):
+def fetch(url, timeout=120):
     """(status, body, headers, seconds to the last byte); status None when unreachable."""
-    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"} if gzip_ok else {})
     started = time.perf_counter()
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
             body = response.read()
             return response.status, body, dict(response.headers), time.perf_counter() - started
     except urllib.error.HTTPError as error:
@@ -307,51 +595,25 @@ def page_weight(base, page_url, html):
     """HTML plus the CSS and JS it loads, raw and gzipped."""
     parser = AssetParser()
     parser.feed(html.decode("utf-8", "replace"))
-    raw, zipped, external = len(html), len(gzip.compress(html)), []
+    raw, zipped = len(html), len(gzip.compress(html))
     for href in dict.fromkeys(parser.assets):
         url = urllib.parse.urljoin(page_url, href)
-        if not url.startswith(base):
-            external.append(url)
-            continue
-        status, body, _, _ = fetch(url)
-        if status == 200:
-            raw += len(body)
-            zipped += len(gzip.compress(body))
-    return {
-        "raw": raw,
-        "gzip": zipped,
-        "html": len(html),
-        "assets": parser.assets,
-        "external": external,
-    }
+        if url.startswith(base):
+            status, body, _, _ = fetch(url)
+            if status == 200:
+                raw += len(body)
+                zipped += len(gzip.compress(body))
+    return {"raw": raw, "gzip": zipped}
 
 
-# -- gunicorn and its workers' memory ----------------------------------------------------
+# -- the servers -------------------------------------------------------------------------
 
 
 def children(pid):
     try:
         return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
     except OSError:
-        found = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.append(int(stat.parent.name))
-        return found
-
-
-def memory_kb(pid, field):
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+        return []
 
 
 def cpu_seconds(pids):
@@ -377,65 +639,63 @@ def postgres_backends(server_url, database):
     return [row[0] for row in rows or []]
 
 
-class MemoryWatch:
-    """Peak memory of the gunicorn workers, sampled from /proc while a load runs."""
-
-    def __init__(self, master):
-        self.master = master
-        self.peak_rss_kb = 0
-        self._stop = threading.Event()
-        self._thread = None
-
-    def workers(self):
-        return children(self.master)
-
-    def hwm_kb(self):
-        return {pid: memory_kb(pid, "VmHWM") for pid in self.workers()}
-
-    def __enter__(self):
-        self.peak_rss_kb = 0
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
-
-    def _sample(self):
-        while not self._stop.is_set():
-            for pid in self.workers():
-                self.peak_rss_kb = max(self.peak_rss_kb, memory_kb(pid, "VmRSS"))
-            self._stop.wait(0.2)
+def wait_until_idle(pids, limit=120):
+    """Requests wrk gave up on may still be running: let them finish before the next run."""
+    deadline = time.monotonic() + limit
+    before = cpu_seconds(pids)
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = cpu_seconds(pids)
+        if now - before < 0.05:
+            return
+        before = now
 
 
-def start_gunicorn(env, port, workers, workdir):
-    logfile = open(Path(workdir) / "gunicorn.log", "w")  # noqa: SIM115 (closed with the process)
-    command = [
-        str(BIN / "gunicorn"),
-        "partnerships.wsgi",
-        "--workers",
-        str(workers),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--timeout",
-        "120",
-        "--log-level",
-        "warning",
-    ]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=logfile, stderr=logfile)
-    base = f"http://127.0.0.1:{port}"
+def wait_for(process, url, name, logfile):
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit(f"gunicorn exited:\n{(Path(workdir) / 'gunicorn.log').read_text()}")
-        status, *_ = fetch(base + "/healthz", timeout=5)
-        if status is not None and len(children(process.pid)) >= workers:
-            return process, base
+            raise SystemExit(f"{name} exited:\n{Path(logfile).read_text()[-3000:]}")
+        status, *_ = fetch(url, timeout=5)
+        if status is not None:
+            return
         time.sleep(0.3)
     process.terminate()
-    raise SystemExit("gunicorn did not answer within 60 s.")
+    raise SystemExit(f"{name} did not answer within 60 s.")
+
+
+def start_gunicorn(env, port, workers, workdir):
+    logfile = Path(workdir) / "gunicorn.log"
+    command = [str(BIN / "gunicorn"), "partnerships.wsgi", "--workers", str(workers)]
+    command += ["--bind", f"127.0.0.1:{port}", "--timeout", "120", "--log-level", "warning"]
+    with open(logfile, "w") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
+    base = f"http://127.0.0.1:{port}"
+    wait_for(process, base + "/healthz", "gunicorn", logfile)
+    while len(children(process.pid)) < workers:
+        time.sleep(0.2)
+    return process, base
+
+
+def start_datasette(path, port, workdir):
+    """Datasette as its documentation suggests serving published data: immutable, with
+    facet suggestions off, and time limits high enough that every facet is computed
+    (the defaults would drop slow facets and so answer with less than our pages)."""
+    logfile = Path(workdir) / "datasette.log"
+    command = [str(BIN / "datasette"), "serve", "--immutable", str(path)]
+    command += ["--host", "127.0.0.1", "--port", str(port)]
+    for setting, value in (
+        ("suggest_facets", "off"),
+        ("default_page_size", PAGE_SIZE),
+        ("sql_time_limit_ms", 60_000),
+        ("facet_time_limit_ms", 60_000),
+    ):
+        command += ["--setting", setting, str(value)]
+    with open(logfile, "w") as out:
+        process = subprocess.Popen(command, cwd=workdir, stdout=out, stderr=out)
+    base = f"http://127.0.0.1:{port}"
+    wait_for(process, f"{base}/{DATASETTE_DB}.json", "Datasette", logfile)
+    return process, base
 
 
 def stop(process):
@@ -452,24 +712,75 @@ def stop(process):
 # -- wrk ---------------------------------------------------------------------------------
 
 
-def wrk(url, duration, connections, threads):
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency"]
-    command += ["--timeout", "60s", "-s", str(LUA), url]
+def wrk(base, paths, duration, args, workdir):
+    """Walk ``paths`` (distinct URLs) for ``duration`` seconds; one JSON summary."""
+    pool = Path(workdir) / "pool.txt"
+    pool.write_text("\n".join(paths) + "\n")
+    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{duration}s"]
+    command += ["--timeout", "60s", "-s", str(LUA), base, "--", str(pool), str(args.threads)]
     result = subprocess.run(command, text=True, capture_output=True)
     for line in result.stdout.splitlines():
         if line.startswith("WRK_JSON "):
-            return json.loads(line.removeprefix("WRK_JSON "))
+            run = json.loads(line.removeprefix("WRK_JSON "))
+            seconds = run["duration_us"] / 1e6
+            return {
+                "requests": run["requests"],
+                "rps": run["requests"] / seconds if seconds else 0.0,
+                "p50_ms": run["p50_us"] / 1000,
+                "p95_ms": run["p95_us"] / 1000,
+                "p99_ms": run["p99_us"] / 1000,
+                "errors": sum(v for k, v in run.items() if k.startswith("errors_")),
+                "errors_status": run["errors_status"],
+                "repeated": run["repeated"],
+                "distinct": len(paths),
+            }
     raise RuntimeError(f"wrk gave no result: {result.stdout[-500:]} {result.stderr[-500:]}")
 
 
-def measure(base, key, kind, path, watch, args, warm_path=None):
-    url = base + path
-    if warm_path:
-        for _ in range(2):
-            fetch(base + warm_path)
-    hwm_before = watch.hwm_kb()  # before the first request: a page built in memory shows
-    status, body, headers, _ = fetch(url)
-    result = {"path": path, "status": status}
+class Server:
+    """One side of the comparison: where it answers, and which processes do its work."""
+
+    def __init__(self, name, base, pids):
+        self.name, self.base, self.pids = name, base, pids
+
+    def cold(self, paths):
+        """Single requests alone, each to a URL never asked before."""
+        timings, statuses = [], []
+        for path in paths:
+            status, _, _, seconds = fetch(self.base + path)
+            statuses.append(status)
+            timings.append(seconds * 1000)
+        return {"cold_ms": statistics.median(timings), "cold_all_ms": timings, "status": statuses}
+
+    def fill_cache(self, paths, args, workdir, limit=120):
+        """Ask each path several times, concurrently, so that every worker (each with its
+        own cache unless a shared one is configured) has answered it at least once."""
+        deadline, served = time.monotonic() + limit, 0
+        while served < CACHE_FILL_TIMES * len(paths) and time.monotonic() < deadline:
+            served += wrk(self.base, paths, 2, args, workdir)["requests"]
+        wait_until_idle(self.pids())
+
+    def load(self, paths, duration, args, workdir):
+        pids = self.pids()
+        before = cpu_seconds(pids)
+        run = wrk(self.base, paths, duration, args, workdir)
+        run["cpu_ms"] = (cpu_seconds(pids) - before) * 1000 / max(1, run["requests"])
+        wait_until_idle(self.pids())
+        return run
+
+
+def measure(key, kind, pool, ours, datasette, args, workdir):
+    """Cold, uncached rounds (interleaved with Datasette) and cached, for one page type."""
+    cold = pool[:COLD_REQUESTS]
+    warm = pool[COLD_REQUESTS : COLD_REQUESTS + WARMUP_URLS]
+    rest = pool[COLD_REQUESTS + WARMUP_URLS :]
+    share = max(1, len(rest) // args.rounds)
+    rounds = [rest[n * share : (n + 1) * share] for n in range(args.rounds)]
+    compare = datasette is not None and all(ds for _, ds in pool)
+    result = {"path": pool[0][0], "pool": len(pool), "ours": {}, "datasette": {}}
+
+    status, body, _, _ = fetch(ours.base + pool[0][0])
+    result["status"] = status
     if status == 404:
         result["state"] = "missing"
         return result
@@ -478,71 +789,31 @@ def measure(base, key, kind, path, watch, args, warm_path=None):
         result["detail"] = body[:300].decode("utf-8", "replace")
         return result
     result["state"] = "ok"
-    result["bytes"] = len(body)
-    result["content_type"] = headers.get("Content-Type", "")
     if kind == "html":
-        result["weight"] = page_weight(base, url, body)
-    if kind in ("html", "json"):
-        # Pages and their derived numbers are cached until the data changes; a parameter
-        # no page reads makes a fresh cache key, so these requests pay the full, cold cost.
-        separator = "&" if "?" in url else "?"
-        cold = sorted(
-            fetch(f"{url}{separator}bench-cold={time.time_ns()}-{n}")[3] for n in range(3)
-        )
-        result["cold_ms"] = cold[1] * 1000
-    if kind == "csv":
-        result["rows"] = max(0, body.count(b"\n") - 1)
-        result["streamed"] = "Content-Length" not in headers
-        timings = sorted(fetch(url)[3] for _ in range(3))
-        result["single_request_s"] = timings[1]
-        result["single_request_all_s"] = timings
-    wrk(url, args.warmup, args.connections, args.threads)
-    workers = watch.workers()
-    backends = postgres_backends(args.server, args.database)
-    cpu_before = cpu_seconds(workers), cpu_seconds(backends)
-    with watch:
-        run = wrk(url, args.duration, args.connections, args.threads)
-    cpu_after = cpu_seconds(workers), cpu_seconds(backends)
-    hwm_after = watch.hwm_kb()
-    seconds = run["duration_us"] / 1e6
-    if not run["requests"]:
-        result["state"] = "too slow"
-        result["detail"] = f"no request completed within {args.duration} s under load"
-    result.update(
-        requests=run["requests"],
-        rps=run["requests"] / seconds if seconds else 0.0,
-        p50_ms=run["p50_us"] / 1000,
-        p95_ms=run["p95_us"] / 1000,
-        p99_ms=run["p99_us"] / 1000,
-        max_ms=run["max_us"] / 1000,
-        errors=sum(run[k] for k in run if k.startswith("errors_")),
-        # CPU spent per request, by the gunicorn workers and by PostgreSQL: unlike
-        # latency, hardly affected by other processes competing for the cores.
-        app_cpu_ms=(cpu_after[0] - cpu_before[0]) * 1000 / max(1, run["requests"]),
-        db_cpu_ms=(cpu_after[1] - cpu_before[1]) * 1000 / max(1, run["requests"]),
-        errors_status=run["errors_status"],
-        peak_rss_mb=watch.peak_rss_kb / 1024,
-        hwm_after_mb=max(hwm_after.values(), default=0) / 1024,
-        hwm_growth_mb=max(
-            (after - hwm_before.get(pid, after) for pid, after in hwm_after.items()), default=0
-        )
-        / 1024,
-    )
+        result["weight"] = page_weight(ours.base, ours.base + pool[0][0], body)
+    sides = [("ours", ours, 0)] + ([("datasette", datasette, 1)] if compare else [])
+    for name, server, index in sides:
+        result[name].update(server.cold([pair[index] for pair in cold]))
+        if args.warmup:
+            server.load([pair[index] for pair in warm], args.warmup, args, workdir)
+    for paths in rounds:  # interleaved: both sides see the same machine
+        for name, server, index in sides:
+            run = server.load([pair[index] for pair in paths], args.duration, args, workdir)
+            result[name].setdefault("rounds", []).append(run)
+            log(
+                f"  {name}: {run['rps']:.1f} req/s, p95 {run['p95_ms']:.0f} ms"
+                + (f", {run['repeated']} repeated URLs" if run["repeated"] else "")
+            )
+    # Cached: a few URLs already served, repeated; warmed first, so that every worker
+    # holds them.
+    repeated = [pair[0] for pair in rounds[0][:CACHED_URLS]]
+    ours.fill_cache(repeated, args, workdir)
+    result["ours"]["cached"] = ours.load(repeated, args.duration, args, workdir)
+    log(f"  cached: {result['ours']['cached']['rps']:.1f} req/s")
     return result
 
 
 # -- the report --------------------------------------------------------------------------
-
-
-def show_query_differences(small, large):
-    """Print the queries of pages whose count changes with scale, to find the culprit."""
-    for key, page in large["pages"].items():
-        other = small["pages"].get(key, {})
-        if "sql" in page and "sql" in other and len(page["sql"]) != len(other["sql"]):
-            log(f"{key}: {len(other['sql'])} queries at the small scale, {len(page['sql'])} here")
-            for label, queries in (("small", other["sql"]), ("large", page["sql"])):
-                for sql in queries:
-                    print(f"    {label}: {sql[:160]}")
 
 
 def machine_info(server_url):
@@ -559,8 +830,11 @@ def machine_info(server_url):
         postgres = admin_sql(server_url, "SELECT version()")[0][0].split(" on ")[0]
     except Exception as error:
         postgres = f"unknown ({error})"
-    wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout
-    gunicorn = subprocess.run([str(BIN / "gunicorn"), "--version"], capture_output=True, text=True)
+
+    def version(*command):
+        done = subprocess.run(command, capture_output=True, text=True)
+        return ((done.stdout or done.stderr).strip().splitlines() or ["?"])[0]
+
     import django
 
     return {
@@ -570,8 +844,9 @@ def machine_info(server_url):
         "postgres": postgres,
         "python": sys.version.split()[0],
         "django": django.get_version(),
-        "gunicorn": (gunicorn.stdout or gunicorn.stderr).strip(),
-        "wrk": (wrk_version.splitlines() or ["wrk"])[0].split(" [")[0],
+        "gunicorn": version(str(BIN / "gunicorn"), "--version"),
+        "datasette": version(str(BIN / "datasette"), "--version"),
+        "wrk": version("wrk", "-v").split(" [")[0],
         "kernel": os.uname().release,
     }
 
@@ -580,240 +855,253 @@ def ms(value):
     return f"{value:,.0f}" if value >= 10 else f"{value:.1f}"
 
 
+def spread(values, show):
+    """One value, or the range over rounds."""
+    low, high = min(values), max(values)
+    return show(low) if show(low) == show(high) else f"{show(low)}–{show(high)}"
+
+
+def rate(value):
+    return f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
+
+
 def verdict(ok):
     return "met" if ok else "**not met**"
 
 
+def p95_target(key, kind):
+    return P95_TARGETS.get(key, HTML_P95_MS if kind == "html" else None)
+
+
 def write_results(path, context):
-    args, results, small, large = (
-        context["args"],
-        context["results"],
-        context["small"],
-        context["large"],
-    )
-    floor = results.get("floor", {})
-    floor_rps = floor.get("rps") if floor.get("state") == "ok" else None
+    args, results, small, large = (context[k] for k in ("args", "results", "small", "large"))
+    machine = context["machine"]
     lines = [
         "# Benchmark results",
         "",
         "Written by `bench/run.py` (`make bench`) on every run; do not edit by hand. "
-        "See bench/README.md for what is measured and how.",
+        "See bench/README.md for what is measured and how, and for the query plans.",
         "",
         "## Run",
         "",
         f"- Date: {context['date']} (UTC); whole run {context['elapsed'] / 60:.1f} min",
         f"- Command: `{context['command']}`",
-        f"- Scale: {args.agreements:,} agreements (seed {args.seed}); query counts also at "
-        f"{args.small:,}",
-        f"- Load: wrk, {args.connections} connections, {args.threads} threads, "
-        f"{args.duration} s per URL after {args.warmup} s warm-up; gunicorn "
-        f"`partnerships.wsgi`, {args.workers} sync workers, DEBUG off",
+        f"- Scale: {args.agreements:,} agreements (seed {args.seed}), "
+        f"{large['published']:,} published; query counts also at {args.small:,}",
+        f"- Load: wrk, {args.connections} connections, {args.threads} threads; per page type "
+        f"{args.rounds} round(s) of {args.duration} s on each side, ours and Datasette "
+        f"taking turns, after {args.warmup} s of warm-up; our server: gunicorn "
+        f"`partnerships.wsgi`, {args.workers} sync workers, DEBUG off; Datasette: one "
+        "process, `--immutable`, `suggest_facets` off",
+        f"- Datasette's table: {large.get('datasette_rows', 0):,} published agreements, "
+        "denormalised into one SQLite table with FTS5 in "
+        f"{large.get('datasette_seconds', 0):.0f} s",
         "",
         "## Machine",
         "",
-    ]
-    machine = context["machine"]
-    lines += [
         f"- {machine['cores']} cores, {machine['cpu']}, {machine['memory']} RAM, "
         f"Linux {machine['kernel']}",
         f"- {machine['postgres']} on the same machine; Python {machine['python']}, "
-        f"Django {machine['django']}, {machine['gunicorn']}, {machine['wrk']}",
+        f"Django {machine['django']}, {machine['gunicorn']}, {machine['datasette']}, "
+        f"{machine['wrk']}",
         f"- Load average (1 min) before the load test {context['load_before']:.2f}, after "
-        f"{context['load_after']:.2f}: the server, PostgreSQL and wrk share these cores, and so "
-        "does anything else running, so absolute numbers move from run to run.",
+        f"{context['load_after']:.2f}: the servers, PostgreSQL and wrk share these cores, and "
+        "so does anything else running, so absolute numbers move from run to run.",
         "",
         "## Data",
         "",
-        f"- Generated {args.agreements:,} agreements in {context['generate_seconds']:.0f} s "
-        "(wall clock, including search documents and VACUUM ANALYZE):",
+        f"- Generated {args.agreements:,} agreements in {context['generate_seconds']:.0f} s:",
         "",
         "```",
         *context["generate_output"].strip().splitlines(),
         "```",
         "",
-    ]
-    targets = large.get("targets", {})
-    if targets:
-        lines += [
-            f"- Hub institution: {targets['hub_name']} (`{targets['hub']}`), "
-            f"{targets['hub_agreements']:,} published agreements",
-            f"- List filters: field `{targets['field']}` (a top-level field, sub-fields "
-            f"included) and year {targets['year']}: {targets['list_rows']:,} agreements",
-            f"- CSV filter `{targets['csv'] or '(none)'}`: {targets['csv_rows']:,} agreements",
-            "",
-        ]
-
-    lines += [
-        "## Results",
+        "## Uncached: pools of distinct random URLs",
         "",
-        "| Page | URL | req/s | p50 ms | p95 ms | p99 ms | cold ms | × floor | "
-        "CPU ms/req app + db | HTML+CSS+JS KB (gzip) | "
-        f"queries @{args.small:,} | queries @{args.agreements:,} | "
-        "target |",
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|",
+        "Each request asks for a URL not asked before in this run (while the pool lasts: "
+        "*repeated* counts the requests, ours / Datasette's, that had to reuse one), so the "
+        "page cache cannot "
+        "answer it. Ranges are over the rounds.",
+        "",
+        "| Page type | pool | ours req/s | ours p50 ms | ours p95 ms | CPU ms/req | "
+        "Datasette req/s | Datasette p95 ms | ours ÷ Datasette | repeated | target |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|",
     ]
-    p95_ok, weight_ok, queries_ok = [], [], []
-    for key, label, kind, _ in PAGES:
+    checks = []
+    for key, label, kind in PAGE_TYPES:
         r = results.get(key, {"state": "not run"})
-        q_small = small.get("pages", {}).get(key, {})
-        q_large = large.get("pages", {}).get(key, {})
-        qs = q_small.get("queries", "–") if q_small.get("status") == 200 else "–"
-        ql = q_large.get("queries", "–") if q_large.get("status") == 200 else "–"
-        measured = isinstance(qs, int) and isinstance(ql, int)
-        if key == "csv" and measured:
-            # Streamed in chunks: a few queries per chunk of rows is the design; what
-            # must not happen is queries per row. Bound: the small scale's count per
-            # started 1,000 rows.
-            rows = large["targets"]["csv_rows"]
-            queries_ok.append((label, ql <= qs * max(1, math.ceil(rows / 1000))))
-            ql = f"{ql} ({rows:,} rows)"
-        elif measured and key != "floor":
-            queries_ok.append((label, qs == ql))
-        url = r.get("path", "")
-        shown = url if len(url) <= 60 else url[:57] + "…"
-
-        if key == "floor":
-            target = "n/a (the floor)"
-        elif key == "csv":
-            seconds = r.get("single_request_s")
-            target = (
-                f"< {CSV_TARGET_S:.0f} s: {verdict(seconds < CSV_TARGET_S)} ({seconds:.2f} s alone)"
-                if seconds is not None
-                else f"< {CSV_TARGET_S:.0f} s: {verdict(False)}"
+        if r.get("state") != "ok":
+            detail = r.get("state", "not run") + (
+                f" (HTTP {r['status']})" if r.get("status") else ""
             )
-        else:
-            ok = r.get("state") == "ok" and r["p95_ms"] <= P95_TARGET_MS
-            p95_ok.append((label, ok))
-            target = f"p95 ≤ {P95_TARGET_MS} ms: {verdict(ok)}"
-
-        if r.get("state") != "ok" and "rps" not in r:
-            status = r.get("state", "not run")
-            if r.get("status"):
-                status += f" (HTTP {r['status']})"
-            lines.append(
-                f"| {label} | `{shown}` | {status} | | | | | | | | {qs} | {ql} | {target} |"
-            )
+            lines.append(f"| {label} | {r.get('pool', '–')} | {detail} | | | | | | | | |")
+            checks.append((f"{label}: served", False))
             continue
-        if r.get("state") != "ok":  # too slow: no request completed under load
-            lines.append(
-                f"| {label} | `{shown}` | {r['state']} | | | | | | | | {qs} | {ql} | {target} |"
-            )
-            continue
-        ratio = f"{floor_rps / r['rps']:.1f}" if floor_rps and r["rps"] else "–"
-        if "weight" in r:
-            w = r["weight"]
-            weight = f"{w['raw'] / 1024:.1f} ({w['gzip'] / 1024:.1f})"
-            weight_ok.append((label, w["raw"] < PAGE_WEIGHT_TARGET))
-        elif kind == "csv":
-            weight = f"{r['bytes'] / 1024:,.0f} (CSV)"
+        ours_runs = r["ours"].get("rounds", [])
+        ds_runs = r["datasette"].get("rounds", [])
+        p95 = max(run["p95_ms"] for run in ours_runs)
+        cells = [
+            spread([x["rps"] for x in ours_runs], rate),
+            spread([x["p50_ms"] for x in ours_runs], ms),
+            spread([x["p95_ms"] for x in ours_runs], ms),
+            spread([x["cpu_ms"] for x in ours_runs], ms),
+        ]
+        if ds_runs:
+            ratios = [
+                o["rps"] / d["rps"] if d["rps"] else math.inf
+                for o, d in zip(ours_runs, ds_runs, strict=True)
+            ]
+            cells += [
+                spread([x["rps"] for x in ds_runs], rate),
+                spread([x["p95_ms"] for x in ds_runs], ms),
+                spread(ratios, lambda v: f"{v:.2f}"),
+            ]
         else:
-            weight = f"{r['bytes'] / 1024:.1f} ({kind})"
-        errors = f" ({r['errors']} errors)" if r["errors"] else ""
-        cpu = f"{r['app_cpu_ms']:.1f} + {r['db_cpu_ms']:.1f}"
-        cold = ms(r["cold_ms"]) if "cold_ms" in r else "–"
+            ratios = []
+            cells += ["–", "–", "–"]
+        repeated = sum(run["repeated"] for run in ours_runs)
+        errors = sum(run["errors"] for run in ours_runs)
+        shown = f"{repeated:,}"
+        if ds_runs:
+            shown += f" / {sum(run['repeated'] for run in ds_runs):,}"
+        cells.append(shown + (f" ({errors:,} errors)" if errors else ""))
+        targets = []
+        limit = p95_target(key, kind)
+        if limit:
+            ok = p95 <= limit
+            targets.append(f"p95 ≤ {limit} ms: {verdict(ok)}")
+            checks.append((f"{label}: p95 ≤ {limit} ms (worst round {ms(p95)} ms)", ok))
+        if key in RATIO_TARGETS:
+            ok = bool(ratios) and min(ratios) >= DATASETTE_RATIO
+            targets.append(f"≥ {DATASETTE_RATIO:g}× Datasette: {verdict(ok)}")
+            worst = f"{min(ratios):.2f}×" if ratios else "not measured"
+            checks.append((f"{label}: ≥ {DATASETTE_RATIO:g}× Datasette (worst round {worst})", ok))
         lines.append(
-            f"| {label} | `{shown}` | {r['rps']:,.1f}{errors} | {ms(r['p50_ms'])} | "
-            f"{ms(r['p95_ms'])} | {ms(r['p99_ms'])} | {cold} | {ratio} | {cpu} | {weight} | {qs} | "
-            f"{ql} | {target} |"
+            f"| {label} | {r['pool']:,} | "
+            + " | ".join(cells)
+            + f" | {'; '.join(targets) or '–'} |"
         )
     lines += [
         "",
-        "× floor: how many times longer a request takes than the floor (floor req/s ÷ page "
-        "req/s). Latencies are under 8 concurrent connections on 2 workers, so they include "
-        "queueing: a request's service time is about workers ÷ req/s. CPU ms/req: processor "
-        "time per request of the gunicorn workers (app) and of their PostgreSQL backends (db), "
-        "from /proc; unlike latency it hardly moves when other processes share the cores, so it "
-        "is the number to compare between runs and to budget against (8 connections on 2 "
-        "cores: p95 ≤ 150 ms needs roughly app + db ≤ 30 ms). Cold ms: one request, alone, "
-        "that the cache cannot answer (an extra, unread parameter makes a new cache key): the "
-        "cost of the first view after an edit. The load test repeats one URL, so after its "
-        "first request it measures the cached page, kept until any record changes. Query "
-        "counts are cold too (empty cache).",
+        "CPU ms/req: processor time per request of the gunicorn workers and their PostgreSQL "
+        "backends together, from /proc; unlike latency it hardly moves when other processes "
+        "share the cores. With 8 connections on 2 workers a request waits for about 3 others, "
+        "so latency ≈ 4 × service time.",
         "",
-    ]
-
-    # Memory.
-    peaks = [r.get("hwm_after_mb", 0) for r in results.values() if r.get("state") == "ok"]
-    lines += [
-        "## Memory",
+        "## Cached and cold",
         "",
-        "- Peak RSS (VmHWM) of a gunicorn worker over the whole run: "
-        f"{max(peaks, default=0):.0f} MB",
+        f"Cached: {CACHED_URLS} URLs of the pool, already served, repeated (anonymous pages "
+        "come from the page cache; the API and downloads are not page-cached). Cold: "
+        f"the median of {COLD_REQUESTS} single requests alone, each to a URL never asked before. "
+        "Queries: one request with an empty cache, counted with Django's test client, of one "
+        "heavy URL per page type chosen by the same rule at both scales (listed below).",
+        "",
+        "| Page type | cached req/s | cached p95 ms | cold ms (ours) | cold ms (Datasette) | "
+        f"queries @{args.small:,} | queries @{args.agreements:,} | page KB (gzip) |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|",
     ]
-    for key, label, _, _ in PAGES:
+    flat, heavy = [], []
+    for key, label, _ in [*PAGE_TYPES, ("home", "Home", "html")]:
         r = results.get(key, {})
-        if r.get("state") == "ok":
-            lines.append(
-                f"  - after {label}: peak {r['hwm_after_mb']:.0f} MB "
-                f"(+{r['hwm_growth_mb']:.1f} MB during this URL; highest RSS sampled "
-                f"{r['peak_rss_mb']:.0f} MB)"
-            )
+        cached = r.get("ours", {}).get("cached")
+        ds_cold = r.get("datasette", {}).get("cold_ms")
+        q_small = small["pages"].get(key, {})
+        q_large = large["pages"].get(key, {})
+        qs = q_small.get("queries", "–") if q_small.get("status") == 200 else "–"
+        ql = q_large.get("queries", "–") if q_large.get("status") == 200 else "–"
+        if key == "csv":
+            pass  # streamed in chunks: compared below against the rows
+        elif isinstance(qs, int) and isinstance(ql, int):
+            flat.append((label, qs == ql))
+        else:
+            flat.append((label, False))
+        weight = r.get("weight")
+        if weight:
+            heavy.append((label, weight["raw"] >= PAGE_WEIGHT_TARGET))
+        lines.append(
+            f"| {label} | {rate(cached['rps']) if cached else '–'} | "
+            f"{ms(cached['p95_ms']) if cached else '–'} | "
+            f"{ms(r['ours']['cold_ms']) if r.get('ours', {}).get('cold_ms') else '–'} | "
+            f"{ms(ds_cold) if ds_cold else '–'} | {qs} | {ql} | "
+            + (f"{weight['raw'] / 1024:.1f} ({weight['gzip'] / 1024:.1f})" if weight else "–")
+            + " |"
+        )
+    lines += ["", "URLs whose queries were counted, at the large scale:", ""]
+    for key, label, _ in [*PAGE_TYPES, ("home", "Home", "html")]:
+        if large["pages"].get(key, {}).get("path"):
+            lines.append(f"- {label}: `{large['pages'][key]['path']}`")
     lines.append("")
 
     # Targets.
-    csv = results.get("csv", {})
     lines += ["## Targets", ""]
-    failing = [label for label, ok in p95_ok if not ok]
-    lines.append(
-        f"- p95 ≤ {P95_TARGET_MS} ms on every page: {verdict(p95_ok and not failing)}"
-        + (f" (not met: {', '.join(failing)})" if failing else "")
-    )
-    heap = large.get("csv_memory") or {}
-    if "single_request_s" in csv and heap:
-        warm, full = heap["warm"]["peak_kb"], heap["full"]["peak_kb"]
-        flat = full <= warm * CSV_FLAT_RATIO
-        fast = csv["single_request_s"] < CSV_TARGET_S
-        lines.append(
-            f"- CSV of {CSV_ROWS:,} rows in < {CSV_TARGET_S:.0f} s with flat memory: "
-            f"{verdict(fast and flat)} — {csv['rows']:,} rows in {csv['single_request_s']:.2f} s "
-            f"(median of 3 single requests; {verdict(fast)}); peak Python heap while "
-            f"streaming it {full / 1024:.1f} MB against {warm / 1024:.1f} MB for "
-            f"{large['targets']['csv_warm_rows']:,} rows (flat: at most "
-            f"{CSV_FLAT_RATIO:g}× for ten times the rows: {verdict(flat)}); gunicorn worker peak "
-            f"RSS grew {csv['hwm_growth_mb']:.1f} MB over the CSV runs under load; "
-            + ("streamed (no Content-Length)" if csv["streamed"] else "not streamed (one body)")
-        )
-    else:
-        lines.append(
-            f"- CSV of {CSV_ROWS:,} rows in < {CSV_TARGET_S:.0f} s with flat memory: "
-            f"{verdict(False)} ({csv.get('state', 'not run')})"
-        )
-    heavy = [label for label, ok in weight_ok if not ok]
-    html_pages = [label for key, label, kind, _ in PAGES if kind == "html"]
-    weighed_all = len(weight_ok) == len(html_pages)
-    lines.append(
-        f"- Each HTML page < {PAGE_WEIGHT_TARGET // 1024} KB with its CSS and JS: "
-        f"{verdict(weighed_all and not heavy)}"
-        + (f" (over: {', '.join(heavy)})" if heavy else "")
-        + ("" if weighed_all else " (some pages could not be weighed)")
-    )
-    differing = [label for label, ok in queries_ok if not ok]
+    for text, ok in checks:
+        lines.append(f"- {text}: {verdict(ok)}")
+    differing = [label for label, ok in flat if not ok]
     lines.append(
         f"- Query counts equal at {args.small:,} and at {args.agreements:,} agreements: "
-        f"{verdict(queries_ok and not differing)}"
-        + (f" (differ: {', '.join(differing)})" if differing else "")
-        + " — the CSV export streams in chunks, so it may add a few queries per 1,000 rows, "
-        "never per row"
+        f"{verdict(not differing)}" + (f" (differ: {', '.join(differing)})" if differing else "")
     )
+    over = [label for label, is_heavy in heavy if is_heavy]
+    lines.append(
+        f"- Each HTML page < {PAGE_WEIGHT_TARGET // 1024} KB with its CSS and JS: "
+        f"{verdict(not over)}" + (f" (over: {', '.join(over)})" if over else "")
+    )
+    export = context.get("csv_export")
+    heap = large.get("csv_memory")
+    if export and heap:
+        warm, full = heap["warm"]["peak_kb"], heap["full"]["peak_kb"]
+        fast, level = export["seconds"] < CSV_TARGET_S, full <= warm * CSV_FLAT_RATIO
+        lines.append(
+            f"- CSV of {large['targets']['csv_rows']:,} rows in < {CSV_TARGET_S:.0f} s with flat "
+            f"memory: {verdict(fast and level)} — {export['seconds']:.2f} s (median of 3 single "
+            f"requests); peak Python heap {full / 1024:.1f} MB against {warm / 1024:.1f} MB for "
+            f"{large['targets']['csv_warm_rows']:,} rows"
+        )
     lines.append("")
-
-    notes = []
-    for key, label, _, _ in PAGES:
-        r = results.get(key, {})
-        if r.get("state") in ("missing", "error", "too slow"):
-            notes.append(
-                f"- {label} `{r.get('path')}`: {r['state']} (HTTP {r.get('status')}) "
-                f"{r.get('detail', '')[:200]}".rstrip()
-            )
-        if r.get("errors_status"):
-            notes.append(f"- {label}: {r['errors_status']} non-2xx/3xx responses under load")
-        for size, probe_result in (("small", small), ("large", large)):
-            page = probe_result.get("pages", {}).get(key, {})
-            if page.get("status") == "error":
-                notes.append(f"- {label}, query count ({size} database): {page.get('error')}")
-    if notes:
-        lines += ["## Notes", "", *notes, ""]
     Path(path).write_text("\n".join(lines))
+
+
+EXPLAIN_START = "<!-- query plans: written by bench/run.py -->"
+EXPLAIN_END = "<!-- end of query plans -->"
+
+
+def write_plans(context, readme):
+    """The heaviest query of each page type and its plan, into ``readme``."""
+    large, args = context["large"], context["args"]
+    lines = [
+        EXPLAIN_START,
+        "",
+        f"From the run of {context['date']} (UTC), {args.agreements:,} agreements: for each "
+        "page type, one request with an empty cache; the slowest of its queries, then "
+        "`EXPLAIN (ANALYZE, BUFFERS)` of it.",
+        "",
+    ]
+    for key, label, _ in [*PAGE_TYPES, ("home", "Home", "html")]:
+        page = large["pages"].get(key, {})
+        if "explain" not in page:
+            continue
+        lines += [
+            f"### {label}: `{page['path']}`",
+            "",
+            f"{page['queries']} queries; the slowest took {page['slowest_ms']:.0f} ms.",
+            "",
+            "```sql",
+            page["explain"]["sql"][:3000],
+            "```",
+            "",
+            "```",
+            page["explain"]["plan"],
+            "```",
+            "",
+        ]
+    lines.append(EXPLAIN_END)
+    text = readme.read_text() if readme.exists() else ""
+    if EXPLAIN_START in text and EXPLAIN_END in text:
+        before, rest = text.split(EXPLAIN_START, 1)
+        text = before + "\n".join(lines) + rest.split(EXPLAIN_END, 1)[1]
+    else:
+        text = text.rstrip() + "\n\n## Query plans\n\n" + "\n".join(lines) + "\n"
+    readme.write_text(text)
 
 
 # --------------------------------------------------------------------------------------
@@ -822,13 +1110,26 @@ def write_results(path, context):
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--agreements", type=int, default=100_000)
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="For iterating: 10,000 agreements, 1 round of 5 s, 1 s warm-up "
+        "(explicit options still win).",
+    )
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--small", type=int, default=100, help="Scale of the query-count check.")
-    parser.add_argument("--duration", type=int, default=20, help="Seconds of load per URL.")
-    parser.add_argument("--warmup", type=int, default=3, help="Seconds of warm-up per URL.")
+    parser.add_argument("--pool", type=int, default=3000, help="Distinct URLs per page type.")
+    parser.add_argument("--rounds", type=int, default=2, help="Interleaved rounds per page type.")
+    parser.add_argument("--duration", type=int, default=10, help="Seconds per round and side.")
+    parser.add_argument("--warmup", type=int, default=3, help="Seconds of warm-up per side.")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--only",
+        help="Comma-separated page types to load (default all): "
+        + ", ".join(k for k, _, _ in PAGE_TYPES),
+    )
     parser.add_argument(
         "--server",
         default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_SERVER),
@@ -837,23 +1138,37 @@ def parse_args(argv=None):
     parser.add_argument("--output", default=str(BENCH / "RESULTS.md"))
     parser.add_argument("--keep-db", action="store_true", help="Keep the databases afterwards.")
     parser.add_argument("--_probe", help=argparse.SUPPRESS)
-    return parser.parse_args(argv)
+    parser.add_argument("--_probe-options", help=argparse.SUPPRESS)
+    argv = sys.argv[1:] if argv is None else argv
+    args = parser.parse_args(argv)
+    if args.quick:
+        given = {arg.split("=")[0] for arg in argv}
+        for option, value in (
+            ("agreements", 10_000),
+            ("rounds", 1),
+            ("duration", 5),
+            ("warmup", 1),
+        ):
+            if f"--{option}" not in given:
+                setattr(args, option, value)
+    return args
 
 
 def main(argv=None):
     args = parse_args(argv)
     if args._probe:
-        return probe_main(args._probe)
+        return probe_main(args._probe, args._probe_options)
 
     started = time.monotonic()
-    ensure_wrk()
+    ensure_tools()
     machine = machine_info(args.server)
     tag = f"bench_{os.getpid()}"
     names = {"large": tag, "small": f"{tag}_small"}
-    created, server = [], None
+    created, servers = [], []
     workdir = tempfile.mkdtemp(prefix="bench-")
     secret = secrets.token_urlsafe(50)
     context = {"args": args, "machine": machine, "results": {}}
+    only = set(args.only.split(",")) if args.only else None
     try:
         for name in names.values():
             admin_sql(args.server, f'CREATE DATABASE "{name}"')
@@ -863,42 +1178,80 @@ def main(argv=None):
         }
         log(f"databases {', '.join(created)} created; migrating")
         for key in ("small", "large"):
-            manage(env[key], "migrate", "--no-input", "--verbosity", "0", capture=True)
-        manage(env["small"], "generate_directory", "--agreements", str(args.small),
-               "--seed", str(args.seed), capture=True)  # fmt: skip
+            manage(env[key], "migrate", "--no-input", "--verbosity", "0")
+        manage(
+            env["small"],
+            "generate_directory",
+            "--agreements",
+            str(args.small),
+            "--seed",
+            str(args.seed),
+        )
         log(f"generating {args.agreements:,} agreements")
         generate_started = time.monotonic()
-        output = manage(env["large"], "generate_directory", "--agreements", str(args.agreements),
-                        "--seed", str(args.seed), capture=True)  # fmt: skip
+        output = manage(
+            env["large"],
+            "generate_directory",
+            "--agreements",
+            str(args.agreements),
+            "--seed",
+            str(args.seed),
+        )
         context["generate_seconds"] = time.monotonic() - generate_started
         context["generate_output"] = output
         print(output, flush=True)
-        manage(env["large"], "collectstatic", "--no-input", "--verbosity", "0", capture=True)
+        manage(env["large"], "collectstatic", "--no-input", "--verbosity", "0")
 
-        log("counting queries per page")
-        context["small"] = probe(env["small"], workdir, "small")
-        context["large"] = probe(env["large"], workdir, "large")
-        targets = context["large"]["targets"]
-        if not targets:
-            raise SystemExit("Could not pick the benchmark URLs (see the error above).")
-        show_query_differences(context["small"], context["large"])
+        log("counting queries; drawing the URL pools; exporting for Datasette")
+        context["small"] = probe(
+            env["small"], workdir, "small", pool=1, seed=args.seed, explain=False, keep_pools=False
+        )
+        datasette_db = Path(workdir) / f"{DATASETTE_DB}.db"
+        context["large"] = large = probe(
+            env["large"], workdir, "large", pool=args.pool, seed=args.seed, explain=True,
+            keep_pools=True, datasette=str(datasette_db),
+        )  # fmt: skip
+        log(f"pools: {large['pool_sizes']}; Datasette table: {large['datasette_rows']:,} rows")
 
-        server, base = start_gunicorn(env["large"], free_port(), args.workers, workdir)
-        args.database = names["large"]
-        watch = MemoryWatch(server.pid)
+        gunicorn, base = start_gunicorn(env["large"], free_port(), args.workers, workdir)
+        servers.append(gunicorn)
+        datasette_process, datasette_base = start_datasette(datasette_db, free_port(), workdir)
+        servers.append(datasette_process)
+        ours = Server(
+            "ours",
+            base,
+            lambda: children(gunicorn.pid) + postgres_backends(args.server, names["large"]),
+        )
+        datasette = Server("datasette", datasette_base, lambda: [datasette_process.pid])
+
         context["load_before"] = os.getloadavg()[0]
-        for key, label, kind, build in PAGES:
-            log(f"{label}: {build(targets)}")
-            warm = "/agreements/export.csv" + targets["csv_warm"] if key == "csv" else None
-            result = measure(base, key, kind, build(targets), watch, args, warm)
-            context["results"][key] = result
-            if result["state"] == "ok":
-                log(f"  {result['rps']:.1f} req/s, p95 {result['p95_ms']:.0f} ms")
-            else:
-                log(f"  {result['state']} (HTTP {result['status']})")
+        for key, label, kind in PAGE_TYPES:
+            if only and key not in only:
+                continue
+            pool = large["pools"][key]
+            log(f"{label}: {len(pool):,} URLs, e.g. {pool[0][0] if pool else '(none)'}")
+            if len(pool) < COLD_REQUESTS + WARMUP_URLS + args.rounds:
+                context["results"][key] = {"state": "too few URLs", "pool": len(pool)}
+                continue
+            context["results"][key] = measure(key, kind, pool, ours, datasette, args, workdir)
+        # Home: one URL, so only cached and cold (an unread parameter makes a new cache key).
+        home = {
+            "state": "ok",
+            "ours": ours.cold([f"/?bench-cold={n}" for n in range(COLD_REQUESTS)]),
+        }
+        status, body, _, _ = fetch(base + "/")
+        home["weight"] = page_weight(base, base + "/", body) if status == 200 else None
+        ours.fill_cache(["/"], args, workdir)
+        home["ours"]["cached"] = ours.load(["/"], args.duration, args, workdir)
+        context["results"]["home"] = home
         context["load_after"] = os.getloadavg()[0]
+        if large["targets"]["csv"] and large["pages"]["csv"].get("status") == 200:
+            url = base + "/agreements/export.csv" + large["targets"]["csv"]
+            timings = sorted(fetch(url)[3] for _ in range(3))
+            context["csv_export"] = {"seconds": timings[1], "all": timings}
     finally:
-        stop(server)
+        for process in servers:
+            stop(process)
         if args.keep_db:
             log(f"kept databases {', '.join(created)}")
         else:
@@ -912,7 +1265,11 @@ def main(argv=None):
     extra = " ".join(sys.argv[1:])
     context["command"] = "make bench" + (f' BENCH_ARGS="{extra}"' if extra else "")
     write_results(args.output, context)
-    log(f"results written to {os.path.relpath(args.output, ROOT)}")
+    # A run written elsewhere (a trial) keeps its plans beside its results.
+    default = Path(args.output).resolve() == (BENCH / "RESULTS.md").resolve()
+    plans = BENCH / "README.md" if default else Path(args.output).with_suffix(".plans.md")
+    write_plans(context, plans)
+    log(f"results written to {args.output}; query plans to {plans}")
     print(Path(args.output).read_text())
 
 
