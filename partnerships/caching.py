@@ -85,5 +85,6 @@ class PublicPageCacheMiddleware:
             response.status_code == 200
             and not response.streaming
             and not response.cookies
+            and "no-store" not in response.get("Cache-Control", "")
             and response.get("Content-Type", "").startswith("text/html")
         )

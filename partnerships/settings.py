@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "partnerships.context_processors.open_data",
             ],
         },
     },
@@ -145,6 +146,15 @@ STORAGES = {
 }
 
 SITE_NAME = "Partnership Directory"
+
+# The data licence (an SPDX id, see partnerships/licence.py). CC0 by default: the records
+# are facts, and CC0 is what ROR, OpenAlex and Wikidata publish under, so the data can be
+# merged into theirs with no conditions; citation is asked for, not required.
+DATA_LICENCE = env("DATA_LICENCE", "CC0-1.0")
+if DATA_LICENCE not in ("CC0-1.0", "CC-BY-4.0"):
+    raise ImproperlyConfigured("DJANGO_DATA_LICENCE must be CC0-1.0 or CC-BY-4.0.")
+# Where manage.py dump_open_data writes the dated dumps that /data/ lists.
+OPEN_DATA_DUMPS_DIR = Path(env("OPEN_DATA_DUMPS_DIR", str(VAR_DIR / "dumps")))
 
 # Security: strict in production, relaxed only for local development over http.
 # X-Forwarded-Proto (and X-Forwarded-For, for login limits) is believed only when a proxy

@@ -13,3 +13,6 @@ STORAGES = {
 # Serve static files from the finders without a collectstatic run (as in development).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Tests that write dumps name their own folder; pages read none left by a developer's runs.
+OPEN_DATA_DUMPS_DIR = VAR_DIR / "no-dumps-in-tests"  # noqa: F405

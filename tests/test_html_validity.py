@@ -20,6 +20,7 @@ PAGES = [
     "/search/?q=PUMCH",
     "/search/?q=nothing-matches-this",
     "/sources/seed-000-beihang-pumc/",
+    "/data/",
     "/no-such-page/",
 ]
 

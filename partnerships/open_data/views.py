@@ -1,8 +1,15 @@
-"""Download views: the rows of a list page, under its query string, as CSV or JSON."""
+"""Download views: a list page's rows as CSV or JSON, and the bulk dumps."""
 
-from django.http import JsonResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from partnerships.licence import data_licence
+from partnerships.site import absolute_url
+
+from .dumps import TABLES, existing_dumps
 from .exports import EXPORTS, RowContext, stream_csv, stream_json
 
 FORMATS = {
@@ -35,3 +42,68 @@ def export(request, kind, fmt):
     )
     response["Content-Disposition"] = f'attachment; filename="{kind}.{fmt}"'
     return response
+
+
+def _dump_listing(dump):
+    manifest = dump.manifest
+    changes = manifest.get("changes") or {}
+    return {
+        "name": dump.name,
+        "version": manifest["version"],
+        "created": manifest["created"],
+        "file": manifest["file"],
+        "bytes": manifest["bytes"],
+        "sha256": manifest["sha256"],
+        "licence": manifest["licence"],
+        "counts": manifest["counts"],
+        "previous": manifest["previous"],
+        "changes": changes or None,
+        # Only the tables where something changed, for the page.
+        "changed_tables": [
+            {"table": table, **kinds}
+            for table, kinds in changes.items()
+            if any(kind["count"] for kind in kinds.values())
+        ],
+    }
+
+
+# The list changes when a dump is written, which does not change the directory version:
+# not for the page cache.
+@never_cache
+@require_safe
+def dumps_page(request):
+    """Every dump with its size, checksum, contents and changes since the one before."""
+    listing = [_dump_listing(dump) for dump in existing_dumps()]
+    return render(
+        request,
+        "open_data/dumps.html",
+        {"dumps": listing, "licence": data_licence(), "tables": TABLES},
+    )
+
+
+@never_cache
+@require_safe
+def dumps_index(request):
+    """The same list for programs: ``{"licence": …, "dumps": [...]}``, newest first."""
+    dumps = []
+    for dump in existing_dumps():
+        entry = _dump_listing(dump)
+        del entry["changed_tables"]
+        entry["url"] = absolute_url(request, reverse("open_data:dump-file", args=[dump.name]))
+        dumps.append(entry)
+    licence = data_licence()
+    return JsonResponse(
+        {
+            "licence": {"spdx": licence.spdx, "title": licence.title, "url": licence.url},
+            "dumps": dumps,
+        },
+        json_dumps_params={"ensure_ascii": False, "indent": 1},
+    )
+
+
+@require_safe
+def dump_file(request, name):
+    dump = next((dump for dump in existing_dumps() if dump.name == name), None)
+    if dump is None:
+        raise Http404("There is no dump of that name.")
+    return FileResponse(dump.archive.open("rb"), as_attachment=True, filename=dump.archive.name)

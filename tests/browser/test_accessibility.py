@@ -31,6 +31,7 @@ PAGE_TYPES = [
     ("search-results", "/search/?q=PUMCH", 200),
     ("search-no-results", "/search/?q=zebrafish", 200),
     ("source-detail", "/sources/seed-002-hkust-pumch/", 200),
+    ("open-data-dumps", "/data/", 200),
     ("not-found", "/no-such-page/", 404),
 ]
 # Checked once it exists: until then /api/ is a 404 and is left out.

@@ -1,0 +1,19 @@
+"""One timestamp format for every way the data leaves the site (API, downloads, dumps).
+
+RFC 3339 in UTC with ``Z`` and microseconds, fixed width: 2024-05-22T08:30:00.000000Z.
+Microseconds keep a dump's timestamps exactly those of the database.
+"""
+
+import datetime
+
+TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+def format_timestamp(value):
+    if value is None:
+        return None
+    return value.astimezone(datetime.UTC).strftime(TIMESTAMP_FORMAT)
+
+
+def parse_timestamp(text):
+    return datetime.datetime.fromisoformat(text)
