@@ -10,6 +10,7 @@ keys include whether drafts are visible.
 import hashlib
 
 from django.core.cache import cache
+from django.utils import translation
 
 from .models import DirectoryVersion, FocusArea
 
@@ -24,7 +25,8 @@ def cached(namespace, parts, compute, version=None):
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     if version is None:
         version = DirectoryVersion.current()
-    key = f"directory:{namespace}:{version}:{digest}"
+    # Per language too: some values hold labels (facets), translated when computed.
+    key = f"directory:{namespace}:{version}:{translation.get_language()}:{digest}"
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -47,6 +49,12 @@ def request_key(request, ignored=("page", "sort")):
     return (request.path, params, sees_drafts)
 
 
+def page_key(request, version):
+    """A page differs by address and language (chosen by the middleware before this one)."""
+    path_digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    return f"directory:page:{version}:{translation.get_language()}:{path_digest}"
+
+
 class PublicPageCacheMiddleware:
     """Serve repeated anonymous page views from the cache until the directory changes.
 
@@ -61,8 +69,7 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if not self.is_cacheable_request(request):
             return self.get_response(request)
-        path_digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-        key = f"directory:page:{DirectoryVersion.current()}:{path_digest}"
+        key = page_key(request, DirectoryVersion.current())
         response = cache.get(key)
         if response is not None:
             return response

@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "partnerships.curation.addresses.OldAddressRedirectMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Before the page cache: the cache key holds the language this chooses.
+    "partnerships.i18n.ReaderLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -97,6 +99,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "partnerships.context_processors.open_data",
+                "django.template.context_processors.i18n",
+                "partnerships.i18n.language_context",
             ],
         },
     },
@@ -128,6 +132,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+# English pages keep their unprefixed addresses; Chinese ones live under /zh-hans/.
+LANGUAGES = [("en-gb", "English"), ("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -1,9 +1,11 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import i18n, views
 
-urlpatterns = [
+# Pages, once per language: English unprefixed (canonical), Chinese under /zh-hans/.
+urlpatterns = i18n_patterns(
     path("", views.home, name="home"),
     path("search/", views.search_everything, name="search"),
     path("agreements/", views.AgreementListView.as_view(), name="agreement-list"),
@@ -19,6 +21,12 @@ urlpatterns = [
     path("fields/", views.FocusAreaListView.as_view(), name="focusarea-list"),
     path("fields/<slug:slug>/", views.FocusAreaDetailView.as_view(), name="focusarea-detail"),
     path("sources/<slug:slug>/", views.SourceDetailView.as_view(), name="source-detail"),
+    prefix_default_language=False,
+)
+
+# Language-neutral addresses: their labels follow ?lang= or Accept-Language.
+urlpatterns += [
+    path("language/<str:language>/", i18n.switch_language, name="switch-language"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("api/", include("partnerships.api.urls")),

@@ -32,6 +32,17 @@ def curated(db):
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in English: a request leaves its language active in the thread."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with no cached facets or counts (versions restart with each test)."""
     from django.core.cache import cache

@@ -70,3 +70,9 @@ def absolute_url(context, path):
 def web_url(value):
     """Only http(s) addresses are rendered as links; anything else renders as nothing."""
     return _web_url(value)
+
+
+@register.filter
+def page_section(url_name):
+    """The record kind a page belongs to (``agreement-detail`` → ``agreement``), for the menu."""
+    return (url_name or "").split("-")[0]

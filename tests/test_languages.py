@@ -1,0 +1,141 @@
+"""English and Simplified Chinese: addresses, the reader's choice, alternates, the cache."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import translation
+
+from partnerships.caching import page_key
+from tests.factories import AgreementFactory, InstitutionFactory
+
+CHINESE = "zh-hans"
+PREFERS_CHINESE = {"HTTP_ACCEPT_LANGUAGE": "zh-CN,zh;q=0.9,en;q=0.5"}
+
+
+def html_language(response):
+    return re.search(r'<html lang="([^"]+)"', response.content.decode()).group(1)
+
+
+def alternates(response):
+    return dict(
+        re.findall(
+            r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', response.content.decode()
+        )
+    )
+
+
+@pytest.fixture
+def institution(db):
+    institution = InstitutionFactory(slug="pumch", name="Peking Union Medical College Hospital")
+    AgreementFactory(parties=[institution, InstitutionFactory()])
+    return institution
+
+
+def test_english_pages_keep_their_unprefixed_addresses(client, institution):
+    assert reverse("agreement-list") == "/agreements/"
+    response = client.get("/agreements/")
+    assert response.status_code == 200
+    assert html_language(response) == "en-gb"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/zh-hans/", "/zh-hans/agreements/", "/zh-hans/institutions/pumch/", "/zh-hans/search/?q=x"],
+)
+def test_chinese_pages_live_under_their_prefix(client, institution, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert html_language(response) == CHINESE
+    assert response["Content-Language"] == CHINESE
+
+
+def test_links_on_a_chinese_page_stay_in_chinese(client, institution):
+    page = client.get("/zh-hans/").content.decode()
+    assert 'href="/zh-hans/agreements/"' in page
+    assert 'href="/agreements/"' not in page
+
+
+def test_a_first_visit_follows_accept_language_and_keeps_the_query(client, institution):
+    response = client.get("/agreements/?kind=mou&q=Peking", **PREFERS_CHINESE)
+    assert response.status_code == 302
+    assert response["Location"] == "/zh-hans/agreements/?kind=mou&q=Peking"
+    assert "Accept-Language" in response["Vary"]
+    assert "Cookie" in response["Vary"]
+
+
+def test_a_reader_who_chose_english_is_not_sent_away(client, institution):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en-gb"
+    response = client.get("/agreements/", **PREFERS_CHINESE)
+    assert response.status_code == 200
+    assert html_language(response) == "en-gb"
+
+
+def test_the_switcher_keeps_the_page_filters_and_search(client, institution):
+    page = client.get("/zh-hans/agreements/?kind=mou&q=Peking").content.decode()
+    link = re.search(r'<a href="([^"]+)" hreflang="en-gb"', page).group(1)
+    assert link == "/language/en-gb/?next=/agreements/%3Fkind%3Dmou%26q%3DPeking"
+
+    response = client.get(link.replace("&amp;", "&"))
+
+    assert response.status_code == 302
+    assert response["Location"] == "/agreements/?kind=mou&q=Peking"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en-gb"
+    # Remembered: the English page is served even though the browser prefers Chinese.
+    assert client.get(response["Location"], **PREFERS_CHINESE).status_code == 200
+
+
+def test_the_switcher_never_leads_off_the_site(client, db):
+    response = client.get("/language/zh-hans/?next=https://evil.example/")
+    assert response["Location"] == "/zh-hans/"
+
+
+def test_an_unknown_language_falls_back_to_english(client, db):
+    response = client.get("/language/xx/?next=/agreements/")
+    assert response["Location"] == "/agreements/"
+
+
+def test_every_page_names_both_languages_and_a_default_as_alternates(client, institution):
+    response = client.get("/zh-hans/institutions/pumch/?page=1")
+    assert alternates(response) == {
+        "en-gb": "http://testserver/institutions/pumch/?page=1",
+        "zh-hans": "http://testserver/zh-hans/institutions/pumch/?page=1",
+        "x-default": "http://testserver/institutions/pumch/?page=1",
+    }
+
+
+@pytest.mark.parametrize("path", ["/api/", "/agreements/export.csv", "/feeds/agreements/"])
+def test_api_downloads_and_feeds_keep_one_address_and_follow_the_reader(client, institution, path):
+    assert client.get(path, **PREFERS_CHINESE)["Content-Language"] == CHINESE
+    assert (
+        client.get(path + ("&" if "?" in path else "?") + "lang=en")["Content-Language"] == "en-gb"
+    )
+    assert client.get(f"/{CHINESE}{path}").status_code == 404
+
+
+def test_the_old_address_of_a_renamed_record_redirects_in_chinese_too(client, institution):
+    institution.slug = "peking-union"
+    institution.save()
+    response = client.get("/zh-hans/institutions/pumch/")
+    assert response.status_code == 301
+    assert response["Location"] == "/zh-hans/institutions/peking-union/"
+
+
+def test_the_two_languages_never_share_a_cached_page(client, institution):
+    english = client.get("/agreements/")
+    chinese = client.get("/zh-hans/agreements/")
+    assert (html_language(english), html_language(chinese)) == ("en-gb", CHINESE)
+    # Cached now: served again, each in its own language.
+    assert html_language(client.get("/agreements/")) == "en-gb"
+    assert html_language(client.get("/zh-hans/agreements/")) == CHINESE
+
+
+def test_the_page_cache_key_names_the_active_language(db):
+    request = RequestFactory().get("/agreements/")
+    with translation.override("en-gb"):
+        english = page_key(request, 1)
+    with translation.override(CHINESE):
+        chinese = page_key(request, 1)
+    assert english != chinese
