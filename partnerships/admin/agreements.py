@@ -68,7 +68,16 @@ class AgreementFocusAreaInline(EditorInline):
 
 class EstablishedBodyInline(EditorInline):
     model = EstablishedBody
-    fields = ["name", "kind", "planned", "description", "source", "quote"]
+    fields = [
+        "name",
+        "kind",
+        "other_names",
+        "planned",
+        "term_months",
+        "description",
+        "source",
+        "quote",
+    ]
     autocomplete_fields = ["source"]
 
 
@@ -86,6 +95,7 @@ class AgreementAdmin(EditorAdmin):
         "established_bodies__name",
     ]
     date_hierarchy = "signed_on"
+    autocomplete_fields = ["evidence_source"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["published_at", *AUDIT_FIELDS]
     fieldsets = [
@@ -96,6 +106,20 @@ class AgreementAdmin(EditorAdmin):
                 "fields": [("signed_on", "signed_on_precision"), ("place", "city"), "term_months"],
                 "description": PARTIAL_DATE_RULES
                 + " Give a term only when the source states one (three years is 36 months).",
+            },
+        ),
+        (
+            "Evidence for the title, date, place and term",
+            {
+                "fields": [
+                    "evidence_source",
+                    "title_quote",
+                    "signed_on_quote",
+                    "place_quote",
+                    "term_quote",
+                ],
+                "description": "The document these facts were read from, and for each the "
+                "sentence that states it, copied verbatim.",
             },
         ),
         ("Publication", {"fields": ["status", "published_at"], "description": PUBLICATION_RULES}),

@@ -41,7 +41,10 @@ class FocusAreaAdmin(EditorAdmin):
     fieldsets = [
         (
             None,
-            {"fields": ["name", "slug", "parent", "description"], "description": HIERARCHY_RULES},
+            {
+                "fields": ["name", "slug", "parent", "description", "synonyms"],
+                "description": HIERARCHY_RULES,
+            },
         )
     ]
 

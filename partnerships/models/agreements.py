@@ -66,6 +66,28 @@ class Agreement(KeepsOldAddresses, NaturalKeyMixin, TimeStamped):
         "term (months)", null=True, blank=True, help_text="Only when the source states a term."
     )
     summary = models.TextField(blank=True)
+    # The agreement's own facts carry their evidence too; parties, people and fields carry
+    # theirs on their own rows.
+    evidence_source = models.ForeignKey(
+        "partnerships.Source",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The document the title, date, place and term below were read from.",
+    )
+    title_quote = models.TextField(
+        blank=True, help_text="The sentence naming the agreement, copied verbatim."
+    )
+    signed_on_quote = models.TextField(
+        blank=True, help_text="The sentence stating when it was signed, copied verbatim."
+    )
+    place_quote = models.TextField(
+        blank=True, help_text="The sentence stating where it was signed, copied verbatim."
+    )
+    term_quote = models.TextField(
+        blank=True, help_text="The sentence stating its term, copied verbatim."
+    )
     status = models.CharField(
         max_length=10, choices=AgreementStatus, default=AgreementStatus.DRAFT, db_index=True
     )
@@ -332,6 +354,8 @@ class EstablishedBodyKind(models.TextChoices):
     SCHOOL = "school", "School"
     CENTRE = "centre", "Centre"
     CLASS = "class", "Class or programme"
+    LABORATORY = "laboratory", "Laboratory"
+    ALLIANCE = "alliance", "Alliance"
     PLATFORM = "platform", "Platform"
     OTHER = "other", "Other"
 
@@ -346,7 +370,17 @@ class EstablishedBody(NaturalKeyMixin, Cited):
     )
     name = models.CharField(max_length=250)
     kind = models.CharField(max_length=16, choices=EstablishedBodyKind)
+    other_names = models.TextField(
+        blank=True, help_text="Other names and abbreviations the sources use, one per line."
+    )
     description = models.TextField(blank=True)
+    term_months = models.PositiveSmallIntegerField(
+        "term (months)",
+        null=True,
+        blank=True,
+        help_text="When the source gives this body (or plan) a term of its own, rather than "
+        "the agreement.",
+    )
     planned = models.BooleanField(
         default=False, help_text="The source announces it as a plan rather than as established."
     )
@@ -361,6 +395,11 @@ class EstablishedBody(NaturalKeyMixin, Cited):
         constraints = [
             models.UniqueConstraint(
                 fields=["agreement", "name"], name="established_body_unique_per_agreement"
+            ),
+            models.CheckConstraint(
+                condition=Q(term_months__isnull=True) | Q(term_months__gt=0),
+                name="established_body_term_positive",
+                violation_error_message="A term, when stated, is at least one month.",
             ),
         ]
 

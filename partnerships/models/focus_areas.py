@@ -24,6 +24,11 @@ class FocusArea(KeepsOldAddresses, NaturalKeyMixin, models.Model):
         help_text="The broader field this one belongs to; empty for a top-level field.",
     )
     description = models.TextField(blank=True)
+    synonyms = models.TextField(
+        blank=True,
+        help_text="Other ways sources name this field, one per line (e.g. “medical AI”). "
+        "Drafts from press releases map phrases to fields through these.",
+    )
     search_document = models.TextField(blank=True, editable=False)
     # Weighted full-text vector, maintained on PostgreSQL only (stays empty on SQLite).
     search_vector = SearchVectorField(null=True, editable=False)
@@ -47,6 +52,10 @@ class FocusArea(KeepsOldAddresses, NaturalKeyMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("focusarea-detail", kwargs={"slug": self.slug})
+
+    @property
+    def synonym_list(self):
+        return [line.strip() for line in self.synonyms.splitlines() if line.strip()]
 
     def clean(self):
         # Two levels keep "a parent includes its sub-fields" a single join.

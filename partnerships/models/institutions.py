@@ -25,10 +25,15 @@ class InstitutionKind(models.TextChoices):
     UNIVERSITY = "university", "University"
     MEDICAL_UNIVERSITY = "medical_university", "Medical university or college"
     HOSPITAL = "hospital", "Hospital"
+    HEALTH_SYSTEM = (
+        "health_system",
+        "Health system (NHS trust, Hospital and Health Service, health network)",
+    )
     RESEARCH_INSTITUTE = "research_institute", "Research institute"
     ACADEMY = "academy", "Academy"
     SCHOOL = "school", "School or faculty"
     GOVERNMENT = "government", "Government body"
+    BOARD = "board", "Board or committee"
     OTHER = "other", "Other"
 
 
@@ -40,7 +45,11 @@ class Institution(KeepsOldAddresses, NaturalKeyMixin, TimeStamped):
     kind = models.CharField(max_length=32, choices=InstitutionKind, db_index=True)
     city = models.CharField(max_length=100, blank=True, db_index=True)
     region = models.CharField(
-        max_length=100, blank=True, db_index=True, help_text="Province, municipality or SAR."
+        max_length=100,
+        blank=True,
+        db_index=True,
+        help_text="State, province, county or region as used locally (Queensland, "
+        "Greater Manchester, Guangdong, Hong Kong SAR).",
     )
     country = models.CharField(max_length=100, blank=True, db_index=True)
     website = WebURLField()
