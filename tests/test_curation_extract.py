@@ -168,7 +168,7 @@ def test_new_parties_get_kind_and_country_from_their_names():
         "name": "University of Wessex", "abbreviation": None, "kind": "university",
         "city": None, "country": None, "matched": None,
     }  # fmt: skip
-    assert (parties[1]["kind"], parties[1]["country"]) == ("health_system", "GB")
+    assert (parties[1]["kind"], parties[1]["country"]) == ("health_system", "United Kingdom")
 
 
 def test_people_get_title_institution_roles_and_evidence():

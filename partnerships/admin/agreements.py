@@ -17,6 +17,7 @@ from partnerships.models import (
 from partnerships.models.agreements import MIN_PARTIES_TO_PUBLISH
 
 from .base import AUDIT_FIELDS, PARTIAL_DATE_RULES, RECORD_FIELDSET, EditorAdmin, EditorInline
+from .press_release import PressReleaseDraftMixin
 
 PUBLICATION_RULES = (
     "Readers see an agreement only once it is published. Publish only what has been checked "
@@ -82,7 +83,7 @@ class EstablishedBodyInline(EditorInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(EditorAdmin):
+class AgreementAdmin(PressReleaseDraftMixin, EditorAdmin):
     list_display = ["title", "kind", "signed", "party_names", "focus_area_names", "status"]
     list_filter = ["status", "kind", "signed_on_precision", "focus_areas"]
     search_fields = [

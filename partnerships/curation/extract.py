@@ -223,13 +223,11 @@ MODEL_KIND_FOR_DRAFT = {
 
 def country_from_name(name):
     """Only what the name itself says: NHS bodies are British; "Hospital and Health
-    Service" is Queensland's (Australian) form; a Hong Kong name is in Hong Kong."""
+    Service" is Queensland's (Australian) form. Written as the directory writes countries."""
     if re.search(r"\bNHS\b", name):
-        return "GB"
+        return "United Kingdom"
     if re.search(r"Hospital and Health Service", name):
-        return "AU"
-    if "Hong Kong" in name:
-        return "HK"
+        return "Australia"
     return ""
 
 

@@ -1,0 +1,382 @@
+"""The editors' two steps: paste a release, then review every proposed fact."""
+
+import json
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from partnerships.models import (
+    AgreementKind,
+    DatePrecision,
+    EstablishedBodyKind,
+    FocusArea,
+    Institution,
+    InstitutionKind,
+    NameOrder,
+)
+
+from .dates import parse_publication_date
+from .extract import ROLES
+from .names import parse_person_name
+from .save import KIND_FOR_MODEL, ReviewedDraft, ReviewedParty, ReviewedPerson
+from .text import DraftInputError, check_text
+
+ROLE_LABELS = {
+    "signatory": "signed",
+    "witness": "witnessed",
+    "presided": "presided or hosted",
+    "speaker": "spoke",
+    "attendee": "attended",
+    "unveiled": "unveiled the nameplate",
+}
+
+
+class PasteForm(forms.Form):
+    text = forms.CharField(
+        label="Text of the press release",
+        widget=forms.Textarea(attrs={"rows": 18, "cols": 90}),
+        strip=False,
+        help_text="Paste the whole release. Lines at the top such as “Source: https://…” and "
+        "“Title: …” are read as its address and title.",
+    )
+    url = forms.URLField(
+        label="Address (URL) of the release", required=False, assume_scheme="https"
+    )
+    title = forms.CharField(label="Title of the release", required=False, max_length=300)
+    published = forms.CharField(
+        label="Publication date",
+        required=False,
+        max_length=40,
+        help_text="As the release gives it, e.g. 18 March 2024 or 2024-03-18. Dates such as "
+        "“today” or “on 17 April” in the text are read against it.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Null characters mean a binary file: check_text says so in words an editor follows.
+        self.fields["text"].validators = []
+
+    def clean_text(self):
+        try:
+            return check_text(self.cleaned_data["text"])
+        except DraftInputError as error:
+            raise ValidationError(str(error)) from error
+
+    def clean_published(self):
+        typed = self.cleaned_data["published"].strip()
+        if typed and parse_publication_date(typed) is None:
+            raise ValidationError("Enter the date as 18 March 2024 or 2024-03-18.")
+        return typed
+
+
+class AgreementReviewForm(forms.Form):
+    source_title = forms.CharField(label="Title of the release", max_length=300)
+    source_url = forms.URLField(label="Address (URL)", required=False, assume_scheme="https")
+    source_publisher = forms.CharField(label="Publisher", required=False, max_length=200)
+    source_published_on = forms.DateField(
+        label="Published on", required=False, help_text="Leave empty when the release does not say."
+    )
+    title = forms.CharField(label="Title of the agreement", max_length=300)
+    kind = forms.ChoiceField(label="Kind", choices=AgreementKind.choices)
+    signed_on = forms.DateField(
+        label="Signed on",
+        required=False,
+        help_text="A month is entered as its first day, a year as 1 January.",
+    )
+    signed_on_precision = forms.ChoiceField(
+        label="Precision of the signing date", choices=DatePrecision.choices
+    )
+    place = forms.CharField(label="Place (venue)", required=False, max_length=200)
+    city = forms.CharField(label="City", required=False, max_length=100)
+    term_months = forms.IntegerField(label="Term (months)", required=False, min_value=1)
+    title_quote = forms.CharField(required=False, widget=forms.HiddenInput)
+    signed_on_quote = forms.CharField(required=False, widget=forms.HiddenInput)
+    place_quote = forms.CharField(required=False, widget=forms.HiddenInput)
+    term_quote = forms.CharField(required=False, widget=forms.HiddenInput)
+    text = forms.CharField(required=False, widget=forms.HiddenInput, strip=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        signed_on, precision = cleaned.get("signed_on"), cleaned.get("signed_on_precision")
+        if signed_on is None and precision and precision != DatePrecision.UNKNOWN:
+            self.add_error("signed_on", "Enter the date, or set its precision to “Not stated”.")
+        if signed_on is not None and precision == DatePrecision.UNKNOWN:
+            self.add_error(
+                "signed_on_precision", "Say whether the release gives the day, month or year."
+            )
+        if signed_on and precision == DatePrecision.MONTH and signed_on.day != 1:
+            self.add_error("signed_on", "Only the month is known: enter its first day.")
+        if (
+            signed_on
+            and precision == DatePrecision.YEAR
+            and (signed_on.month, signed_on.day)
+            != (
+                1,
+                1,
+            )
+        ):
+            self.add_error("signed_on", "Only the year is known: enter 1 January of that year.")
+        return cleaned
+
+
+class FactForm(forms.Form):
+    """A proposed fact the editor keeps (ticked) or drops (unticked)."""
+
+    keep = forms.BooleanField(label="Keep", required=False, initial=True)
+    quote = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def kept(self):
+        return self.is_valid() and self.cleaned_data.get("keep")
+
+
+class PartyForm(FactForm):
+    name = forms.CharField(label="Name", max_length=255, required=False)
+    abbreviation = forms.CharField(label="Acronym", max_length=255, required=False)
+    existing = forms.CharField(
+        label="Directory record (slug)",
+        max_length=120,
+        required=False,
+        help_text="The institution already in the directory; empty creates a new one.",
+    )
+    kind = forms.ChoiceField(label="Kind", choices=InstitutionKind.choices)
+    city = forms.CharField(label="City", max_length=100, required=False)
+    country = forms.CharField(label="Country", max_length=100, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("keep"):
+            return cleaned
+        slug = cleaned.get("existing", "").strip()
+        if slug:
+            institution = Institution.objects.filter(slug=slug).first()
+            if institution is None:
+                self.add_error("existing", f"No institution has the slug “{slug}”.")
+            cleaned["institution"] = institution
+            cleaned["name"] = cleaned.get("name") or getattr(institution, "name", "")
+        elif not cleaned.get("name"):
+            self.add_error("name", "Enter the institution’s name, or untick Keep.")
+        return cleaned
+
+
+class PersonForm(FactForm):
+    printed = forms.CharField(label="Name as printed", max_length=200, required=False)
+    family_name = forms.CharField(label="Family name", max_length=100, required=False)
+    given_name = forms.CharField(label="Given name", max_length=100, required=False)
+    name_order = forms.ChoiceField(label="Name order", choices=NameOrder.choices)
+    honorifics = forms.CharField(label="Honorifics", max_length=100, required=False)
+    title = forms.CharField(label="Title at the signing", max_length=200, required=False)
+    institution = forms.CharField(label="Institution", max_length=255, required=False)
+    roles = forms.MultipleChoiceField(
+        label="Did",
+        choices=[(role, ROLE_LABELS[role]) for role in ROLES],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    on_behalf_of = forms.CharField(
+        label="Signed on behalf of", max_length=255, required=False, help_text="A party’s name."
+    )
+    role_quotes = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("keep"):
+            return cleaned
+        if not cleaned.get("family_name"):
+            if cleaned.get("printed"):
+                parsed = parse_person_name(cleaned["printed"])
+                cleaned["family_name"], cleaned["given_name"] = (
+                    parsed.family_name,
+                    parsed.given_name,
+                )
+            else:
+                self.add_error("family_name", "Enter the family name, or untick Keep.")
+        if not cleaned.get("roles"):
+            self.add_error("roles", "Tick what this person did at the signing, or untick Keep.")
+        if cleaned.get("on_behalf_of") and "signatory" not in cleaned.get("roles", []):
+            self.add_error("on_behalf_of", "Only a signatory signs on behalf of a party.")
+        try:
+            cleaned["role_quotes"] = json.loads(cleaned.get("role_quotes") or "{}")
+        except ValueError:
+            cleaned["role_quotes"] = {}
+        return cleaned
+
+
+class FocusAreaForm(FactForm):
+    focus_area = forms.ModelChoiceField(
+        label="Field", queryset=FocusArea.objects.order_by("name"), required=False
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("keep") and not cleaned.get("focus_area"):
+            self.add_error("focus_area", "Choose the field, or untick Keep.")
+        return cleaned
+
+
+class EstablishedForm(FactForm):
+    name = forms.CharField(label="Name", max_length=250, required=False)
+    kind = forms.ChoiceField(label="Kind", choices=EstablishedBodyKind.choices)
+    planned = forms.BooleanField(label="Announced as a plan", required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("keep") and not cleaned.get("name"):
+            self.add_error("name", "Enter the name, or untick Keep.")
+        return cleaned
+
+
+PartyFormSet = forms.formset_factory(PartyForm, extra=0)
+PersonFormSet = forms.formset_factory(PersonForm, extra=0)
+FocusAreaFormSet = forms.formset_factory(FocusAreaForm, extra=0)
+EstablishedFormSet = forms.formset_factory(EstablishedForm, extra=0)
+
+
+def initial_from_draft(draft):
+    """Initial data of the review forms: the draft's proposal, every fact kept."""
+    agreement = {
+        "source_title": draft.source_title[:300],
+        "source_url": draft.source_url,
+        "source_published_on": draft.published.value
+        if draft.published and draft.published.precision == DatePrecision.DAY
+        else None,
+        "title": draft.title[:300],
+        "kind": draft.kind,
+        "signed_on": draft.signed.value if draft.signed else None,
+        "signed_on_precision": draft.signed.precision if draft.signed else DatePrecision.UNKNOWN,
+        "place": draft.place,
+        "city": draft.city,
+        "term_months": draft.term_months,
+        "title_quote": draft.sentence_text(draft.title_sentence),
+        "signed_on_quote": draft.sentence_text(draft.signed_sentence),
+        "place_quote": draft.sentence_text(draft.place_sentence),
+        "term_quote": draft.sentence_text(draft.term_sentence),
+        "text": draft.text,
+    }
+    parties = []
+    for key in draft.parties:
+        organisation = draft.organisations[key]
+        parties.append(
+            {
+                "keep": True,
+                "name": organisation.name,
+                "abbreviation": organisation.abbreviation,
+                "existing": organisation.matched or "",
+                "kind": KIND_FOR_MODEL.get(organisation.kind, InstitutionKind.OTHER),
+                "city": organisation.city,
+                "country": organisation.country,
+                "quote": draft.sentence_text(draft.party_sentences.get(key)),
+            }
+        )
+    people = []
+    for person in draft.people:
+        people.append(
+            {
+                "keep": True,
+                "printed": person.name,
+                "family_name": person.parsed.family_name,
+                "given_name": person.parsed.given_name,
+                "name_order": person.parsed.name_order,
+                "honorifics": person.honorific,
+                "title": person.title,
+                "institution": draft.organisation_name(person.institution),
+                "roles": [role for role in ROLES if role in person.roles],
+                "on_behalf_of": draft.organisation_name(person.on_behalf_of),
+                "quote": draft.sentence_text(person.sentence),
+                "role_quotes": json.dumps(
+                    {role: draft.sentence_text(index) for role, index in person.roles.items()}
+                ),
+            }
+        )
+    names = {area.name: area for area in FocusArea.objects.all()}
+    focus_areas = [
+        {"keep": True, "focus_area": names[fact.name], "quote": draft.sentence_text(fact.sentence)}
+        for fact in draft.focus_areas
+        if fact.name in names
+    ]
+    established = [
+        {
+            "keep": True,
+            "name": body.name,
+            "kind": body.kind,
+            "planned": body.planned,
+            "quote": draft.sentence_text(body.sentence),
+        }
+        for body in draft.established
+    ]
+    return agreement, parties, people, focus_areas, established
+
+
+def reviewed_from_forms(agreement_form, party_forms, people_forms, field_forms, body_forms):
+    """The kept facts of valid review forms, ready for ``save_reviewed_draft``."""
+    data = agreement_form.cleaned_data
+    parties = []
+    for form in party_forms:
+        if not form.cleaned_data.get("keep"):
+            continue
+        row = form.cleaned_data
+        parties.append(
+            ReviewedParty(
+                name=row["name"],
+                kind=row["kind"],
+                existing=row.get("institution"),
+                abbreviation=row["abbreviation"],
+                city=row["city"],
+                country=row["country"],
+                quote=row["quote"],
+            )
+        )
+    people = []
+    for form in people_forms:
+        row = form.cleaned_data
+        if not row.get("keep"):
+            continue
+        people.append(
+            ReviewedPerson(
+                printed=row["printed"] or f"{row['family_name']} {row['given_name']}".strip(),
+                family_name=row["family_name"],
+                given_name=row["given_name"],
+                name_order=row["name_order"],
+                honorifics=row["honorifics"],
+                title=row["title"],
+                institution=row["institution"],
+                roles={role: row["role_quotes"].get(role, row["quote"]) for role in row["roles"]},
+                on_behalf_of=row["on_behalf_of"] if "signatory" in row["roles"] else "",
+                quote=row["quote"],
+            )
+        )
+    return ReviewedDraft(
+        source_title=data["source_title"],
+        source_url=data["source_url"],
+        source_publisher=data["source_publisher"],
+        source_published_on=data["source_published_on"],
+        title=data["title"],
+        kind=data["kind"],
+        signed_on=data["signed_on"],
+        signed_on_precision=data["signed_on_precision"],
+        place=data["place"],
+        city=data["city"],
+        term_months=data["term_months"],
+        quotes={
+            "title": data["title_quote"],
+            "signed_on": data["signed_on_quote"] if data["signed_on"] else "",
+            "place": data["place_quote"] if data["place"] or data["city"] else "",
+            "term": data["term_quote"] if data["term_months"] else "",
+        },
+        parties=parties,
+        people=people,
+        focus_areas=[
+            (form.cleaned_data["focus_area"], form.cleaned_data["quote"])
+            for form in field_forms
+            if form.cleaned_data.get("keep")
+        ],
+        established=[
+            (
+                form.cleaned_data["name"],
+                form.cleaned_data["kind"],
+                form.cleaned_data["planned"],
+                form.cleaned_data["quote"],
+            )
+            for form in body_forms
+            if form.cleaned_data.get("keep")
+        ],
+    )
