@@ -1,20 +1,29 @@
-"""Caching that stays correct when an editor saves.
+"""Caching that stays correct whoever writes.
 
-Entries are keyed by :class:`DirectoryVersion`, which every save or delete of a directory
-record bumps (``signals.py``), and which bulk loaders bump when they finish. A changed
-record therefore retires every entry at once, in every worker; stale entries simply
-expire. Only derived numbers are cached (facet counts, totals), never access decisions:
-keys include whether drafts are visible.
+Entries are keyed by the :class:`DirectoryVersion` token, which the write path
+(``write_path.py``) renews after every committed write, however it was made. A changed
+record therefore retires every entry at once, in every worker and on every host that
+shares the cache; stale entries simply expire. Keys hold everything a response depends
+on: host, scheme, language, whether the reader sees drafts, path and query.
+
+The backend is Django's cache setting: per-process memory by default, Redis (Django's
+``RedisCache``) when ``CACHE_URL`` names one, so that workers and hosts share entries.
 """
 
 import hashlib
 
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.utils import translation
 
 from .models import DirectoryVersion, FocusArea
+from .models.querysets import sees_drafts
 
 TIMEOUT = 60 * 30
+
+
+def _digest(parts):
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
 def cached(namespace, parts, compute, version=None):
@@ -22,11 +31,10 @@ def cached(namespace, parts, compute, version=None):
 
     Pass ``version`` when one request makes several lookups, to read it only once.
     """
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     if version is None:
         version = DirectoryVersion.current()
     # Per language too: some values hold labels (facets), translated when computed.
-    key = f"directory:{namespace}:{version}:{translation.get_language()}:{digest}"
+    key = f"directory:{namespace}:{version}:{translation.get_language()}:{_digest(parts)}"
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -44,15 +52,24 @@ def request_key(request, ignored=("page", "sort")):
     params = sorted(
         (name, tuple(request.GET.getlist(name))) for name in request.GET if name not in ignored
     )
-    user = getattr(request, "user", None)
-    sees_drafts = bool(user and user.is_active and user.is_staff)
-    return (request.path, params, sees_drafts)
+    return (request.path, params, sees_drafts(getattr(request, "user", None)))
 
 
 def page_key(request, version):
-    """A page differs by address and language (chosen by the middleware before this one)."""
-    path_digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    return f"directory:page:{version}:{translation.get_language()}:{path_digest}"
+    """Everything a whole page depends on, or ``None`` when the host is not allowed."""
+    try:
+        # get_host() checks ALLOWED_HOSTS: an unknown Host never reaches the cache.
+        host = request.get_host()
+    except DisallowedHost:
+        return None
+    parts = (
+        request.scheme,
+        host,
+        translation.get_language(),
+        sees_drafts(request.user),
+        request.get_full_path(),
+    )
+    return f"directory:page:{version}:{_digest(parts)}"
 
 
 class PublicPageCacheMiddleware:
@@ -60,16 +77,16 @@ class PublicPageCacheMiddleware:
 
     Only successful, non-streaming HTML answers to anonymous GET requests are kept, and
     only when they set no cookie: staff (who see drafts) and the admin always get fresh
-    pages. The key holds the directory version, so an editor's save retires every page.
+    pages. The key holds the directory version, so a committed write retires every page.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not self.is_cacheable_request(request):
+        key = self.is_cacheable_request(request) and page_key(request, DirectoryVersion.current())
+        if not key:
             return self.get_response(request)
-        key = page_key(request, DirectoryVersion.current())
         response = cache.get(key)
         if response is not None:
             return response

@@ -4,17 +4,15 @@ A record's names live in several tables (an institution's acronyms and other nam
 an agreement's parties and fields). Folding them into one column per record lets
 search use one index per table (trigram and full-text GIN on PostgreSQL, a plain
 scan on SQLite) instead of joins per query. The documents are rebuilt set-wise, in
-a few UPDATE statements, whenever data is loaded, generated or edited in the admin.
+a few UPDATE statements, by the write path (``write_path.py``) after any write commits.
 """
 
 from django.contrib.postgres.search import SearchVector
 from django.db import connection
-from django.db.models import CharField, OuterRef, StringAgg, Subquery, Value
+from django.db.models import CharField, Func, OuterRef, StringAgg, Subquery, Value
 from django.db.models.functions import Coalesce, Concat
 
 from .models import (
-    Agreement,
-    DirectoryVersion,
     EstablishedBody,
     FocusArea,
     Institution,
@@ -45,15 +43,22 @@ def _ordered(field):
     return {"order_by": field} if connection.features.supports_aggregate_order_by_clause else {}
 
 
+class _FlatConcat(Func):
+    """``a || b || c`` without nesting: Django's ``Concat`` nests one pair per part,
+    which overflows SQLite's parser stack for a document of many parts."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " || "
+    output_field = CharField()
+
+
 def _concat(*parts):
-    if len(parts) == 1:
-        return Coalesce(parts[0], Value(""), output_field=CharField())
     expressions = []
     for part in parts:
         if expressions:
             expressions.append(Value(SEPARATOR))
-        expressions.append(part)
-    return Concat(*expressions, output_field=CharField())
+        expressions.append(Coalesce(part, Value(""), output_field=CharField()))
+    return expressions[0] if len(expressions) == 1 else _FlatConcat(*expressions)
 
 
 def _update(queryset, weighted_parts):
@@ -70,12 +75,9 @@ def _update(queryset, weighted_parts):
             vector = term if vector is None else vector + term
         values["search_vector"] = vector
     queryset.update(**values)
-    # Search results are cached by directory version: retire them now the text changed.
-    DirectoryVersion.bump()
 
 
-def refresh_institutions(queryset=None):
-    queryset = Institution.objects.all() if queryset is None else queryset
+def refresh_institutions(queryset):
     names = InstitutionName.objects.filter(institution=OuterRef("pk"))
     _update(
         queryset,
@@ -87,8 +89,7 @@ def refresh_institutions(queryset=None):
     )
 
 
-def refresh_people(queryset=None):
-    queryset = Person.objects.all() if queryset is None else queryset
+def refresh_people(queryset):
     positions = Position.objects.filter(person=OuterRef("pk"))
     _update(
         queryset,
@@ -99,8 +100,7 @@ def refresh_people(queryset=None):
     )
 
 
-def refresh_focus_areas(queryset=None):
-    queryset = FocusArea.objects.all() if queryset is None else queryset
+def refresh_focus_areas(queryset):
     _update(
         queryset,
         {
@@ -111,16 +111,23 @@ def refresh_focus_areas(queryset=None):
     )
 
 
-def refresh_agreements(queryset=None):
-    queryset = Agreement.objects.all() if queryset is None else queryset
+def refresh_agreements(queryset):
     parties = Institution.objects.filter(party_links__agreement=OuterRef("pk"))
     party_names = InstitutionName.objects.filter(institution__party_links__agreement=OuterRef("pk"))
+    participants = Person.objects.filter(participations__agreement=OuterRef("pk")).annotate(
+        full_name=Concat("family_name", Value(" "), "given_name", Value(" "), "native_name")
+    )
     _update(
         queryset,
         {
             "A": ["title"],
-            "B": [_joined(parties, "name"), _joined(party_names, "name")],
+            "B": [
+                _joined(parties, "name"),
+                _joined(party_names, "name"),
+            ],
             "C": [
+                # Readers search the list for a person to find what they took part in.
+                _joined(participants, "full_name"),
                 _joined(
                     FocusArea.objects.filter(agreement_links__agreement=OuterRef("pk")), "name"
                 ),
@@ -133,15 +140,13 @@ def refresh_agreements(queryset=None):
     )
 
 
-def refresh_for_institution(institution):
-    """After an institution's names change: its own document and its agreements'."""
-    refresh_institutions(Institution.objects.filter(pk=institution.pk))
-    refresh_agreements(Agreement.objects.filter(party_links__institution=institution))
-
-
-def refresh_all():
-    """Rebuild every search document; bulk loaders call it last, so it also retires caches."""
-    refresh_institutions()
-    refresh_people()
-    refresh_focus_areas()
-    refresh_agreements()
+def refresh(affected):
+    """Rebuild the documents of an ``write_path.Affected``: the write path's one entry."""
+    for queryset, refresh_documents in (
+        (affected.institutions, refresh_institutions),
+        (affected.people, refresh_people),
+        (affected.focus_areas, refresh_focus_areas),
+        (affected.agreements, refresh_agreements),
+    ):
+        if queryset is not None:
+            refresh_documents(queryset)

@@ -1,15 +1,40 @@
-"""Any saved or deleted directory record retires the cached facets and counts."""
+"""Single writes reach the write path through model signals (see ``write_path.py``)."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
-from .models import DirectoryVersion
+from . import write_path
+
+# Foreign keys of a row before it is saved, by instance (popped again after the save).
+_PREVIOUS = "_write_path_previous"
 
 
-def directory_changed(sender, **kwargs):
-    if sender is not DirectoryVersion and sender._meta.app_label == "partnerships":
-        DirectoryVersion.bump()
+def before_save(sender, instance, raw=False, **kwargs):
+    # A fixture load (raw) writes rows as they are; nothing earlier to remember.
+    if not raw:
+        setattr(instance, _PREVIOUS, write_path.previous_values(instance))
+
+
+def saved(sender, instance, using, **kwargs):
+    previous = instance.__dict__.pop(_PREVIOUS, None)
+    write_path.report_instance(instance, using, previous)
+
+
+def deleted(sender, instance, using, **kwargs):
+    write_path.report_instance(instance, using)
+
+
+def links_changed(sender, instance, action, model, pk_set, using, **kwargs):
+    if not action.startswith("post_"):
+        return
+    write_path.report_instance(instance, using)
+    if pk_set:
+        write_path.report_rows(model, [model(pk=pk) for pk in pk_set], using)
+    elif action == "post_clear":
+        write_path.report_model(model, using)
 
 
 def connect():
-    for signal in (post_save, post_delete, m2m_changed):
-        signal.connect(directory_changed, dispatch_uid=f"directory-version-{signal}")
+    pre_save.connect(before_save, dispatch_uid="write-path-pre-save")
+    post_save.connect(saved, dispatch_uid="write-path-save")
+    post_delete.connect(deleted, dispatch_uid="write-path-delete")
+    m2m_changed.connect(links_changed, dispatch_uid="write-path-links")

@@ -392,7 +392,8 @@ def home(request):
     context = {
         "year_chart": year_chart("home", (), published, {}),
         "counts": numbers,
-        "latest": published.for_list().order_by("-signed_on", "title", "pk")[:6],
+        # Newly published first: an agreement whose signing date is not stated is news too.
+        "latest": published.for_list().order_by("-published_at", "-pk")[:6],
         "top_fields": top_fields,
         "top_institutions": top_institutions,
     }

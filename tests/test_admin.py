@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import path, reverse
 
-from partnerships import models, search_documents
+from partnerships import models
 from tests import factories
 from tests.admin_factories import agreement_change_form, agreement_form, inline_formset
 
@@ -80,7 +80,6 @@ def directory(db):
     models.EstablishedBody.objects.create(
         agreement=agreement, name="Union Medical class", kind=models.EstablishedBodyKind.CLASS
     )
-    search_documents.refresh_all()
     return {"agreement": agreement, "beihang": beihang, "pumch": pumch, "person": person}
 
 

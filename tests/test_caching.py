@@ -1,8 +1,13 @@
-"""Cached counts and pages never outlive an edit."""
+"""Cached counts and pages never outlive an edit, and never cross hosts, schemes or readers."""
 
+import os
+import uuid
+
+import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
-from partnerships.models import DirectoryVersion
+from partnerships.models import Agreement, DirectoryVersion
 from tests.factories import AgreementFactory, FocusAreaFactory, InstitutionFactory
 
 LIST_URL = reverse("agreement-list")
@@ -37,12 +42,12 @@ def test_renaming_an_institution_shows_at_once_in_the_facet_labels(client, db):
     assert [option.label for option in facet.options] == ["Peking Union Medical College Hospital"]
 
 
-def test_every_save_and_delete_moves_the_directory_version(db):
+def test_every_save_and_delete_renews_the_directory_version(db):
     before = DirectoryVersion.current()
     agreement = AgreementFactory()
     after_save = DirectoryVersion.current()
     agreement.delete()
-    assert before < after_save < DirectoryVersion.current()
+    assert len({before, after_save, DirectoryVersion.current()}) == 3
 
 
 def test_the_home_page_counts_follow_publication(client, db):
@@ -77,3 +82,96 @@ def test_staff_always_get_a_fresh_page(admin_client, db):
     admin_client.get(url)
     type(agreement).objects.filter(pk=agreement.pk).update(title="Second title")
     assert "Second title" in admin_client.get(url).content.decode()
+
+
+# -- what a cached page is keyed by -----------------------------------------------------
+
+
+def canonical_link(response):
+    html = response.content.decode()
+    start = html.index('rel="canonical"')
+    return html[html.index('href="', start) + 6 : html.index('"', html.index('href="', start) + 6)]
+
+
+def test_a_page_cached_for_one_host_is_not_served_to_another(client, db, settings):
+    settings.ALLOWED_HOSTS = ["one.example", "two.example"]
+    url = AgreementFactory().get_absolute_url()
+
+    first = client.get(url, HTTP_HOST="one.example")
+    again = client.get(url, HTTP_HOST="one.example")
+    other = client.get(url, HTTP_HOST="two.example")
+
+    assert canonical_link(first).startswith("http://one.example/")
+    assert again.context is None  # served from the cache
+    assert canonical_link(other).startswith("http://two.example/")
+
+
+def test_a_page_cached_over_http_is_not_served_over_https(client, db):
+    url = AgreementFactory().get_absolute_url()
+    client.get(url)
+    assert canonical_link(client.get(url, secure=True)).startswith("https://")
+
+
+def test_a_disallowed_host_never_reaches_the_cache(client, db, settings):
+    settings.ALLOWED_HOSTS = ["one.example"]
+    url = AgreementFactory().get_absolute_url()
+    client.raise_request_exception = False  # whatever the error page does, nothing is kept
+    client.get(url, HTTP_HOST="evil.example:6666")
+    assert "evil.example" not in client.get(url, HTTP_HOST="one.example").content.decode()
+
+
+def test_the_query_string_is_part_of_the_key(client, db):
+    AgreementFactory(title="Alpha cooperation")
+    AgreementFactory(title="Beta cooperation")
+    client.get(LIST_URL, {"q": "Alpha"})
+    beta = client.get(LIST_URL, {"q": "Beta"})
+    assert [agreement.title for agreement in beta.context["object_list"]] == ["Beta cooperation"]
+
+
+def test_staff_never_get_the_page_cached_for_readers(client, admin_client, db):
+    AgreementFactory(title="Public cooperation")
+    draft = AgreementFactory(title="Draft cooperation", status="draft", published_at=None)
+    client.get(LIST_URL)
+    assert draft.title in admin_client.get(LIST_URL).content.decode()
+    assert draft.title not in client.get(LIST_URL).content.decode()
+
+
+def test_an_update_retires_cached_pages(client, db):
+    agreement = AgreementFactory(title="First title")
+    url = agreement.get_absolute_url()
+    client.get(url)
+    Agreement.objects.filter(pk=agreement.pk).update(title="Second title")
+    assert "Second title" in client.get(url).content.decode()
+
+
+def redis_url():
+    """Redis for the shared-cache tests: required in CI, skipped elsewhere when absent."""
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
+    except Exception as error:
+        if os.environ.get("REQUIRE_REDIS"):
+            raise
+        pytest.skip(f"Redis is not reachable at {url} ({error}); CI runs this test.")
+    return url
+
+
+def test_workers_sharing_redis_serve_one_cache_that_every_write_retires(client, db, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url(),
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+    agreement = AgreementFactory(title="First title")
+    url = agreement.get_absolute_url()
+    assert client.get(url).context is not None
+    assert client.get(url).context is None  # from Redis
+    assert cache.get(f"directory:page:{DirectoryVersion.current()}:nothing") is None
+
+    Agreement.objects.filter(pk=agreement.pk).update(title="Second title")
+
+    assert "Second title" in client.get(url).content.decode()

@@ -33,8 +33,10 @@ def test_the_agreement_page_says_who_signed_for_whom_and_links_them(client, cura
 
 def test_what_a_source_does_not_state_is_shown_as_not_stated(client, curated):
     html = get(client, "agreement-detail", "ustb-puth-strategic-cooperation-2023")
-    # No venue and no term are given in the USTB–PUTH release.
-    assert html.count("Not stated") >= 2
+    # No venue and no term are given in the USTB–PUTH release: each says so in its row.
+    for label in ("Place", "Term"):
+        row = html[html.index(f"<dt>{label}</dt>") :]
+        assert row[: row.index("</dd>")].endswith('<span class="muted">Not stated</span>')
 
 
 def test_the_agreement_page_shows_its_term_and_what_it_established(client, curated):

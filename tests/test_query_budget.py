@@ -6,7 +6,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from partnerships.models import ParticipationRole, Position
-from partnerships.search_documents import refresh_all
 from tests.factories import (
     AgreementFactory,
     FocusAreaFactory,
@@ -43,7 +42,6 @@ def build_directory(start, stop):
                 on_behalf_of=partners[0] if role == ParticipationRole.SIGNED else None,
             )
             people.append(person)
-    refresh_all()
     return {"agreement": agreement, "person": people[-1], "field": fields[0], "parent": parent}
 
 

@@ -62,8 +62,21 @@ def test_typos_and_parts_of_names_still_find_things_on_postgresql(client, curate
 
 
 def test_matched_terms_are_highlighted_and_the_rest_escaped(client, curated):
+    from tests.factories import AgreementFactory
+
+    AgreementFactory(title="PUMCH <script>alert(1)</script> & <b>partners</b>")
     html = client.get(SEARCH_URL, {"q": "PUMCH"}).content.decode()
-    assert "<mark>PUMCH</mark>" in html
+    assert "<mark>PUMCH</mark> &lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;" in html
+    assert "<script>alert" not in html
+    assert "<b>partners" not in html
+
+
+def test_highlighted_neighbouring_words_keep_the_space_between_them(client, db):
+    from tests.factories import AgreementFactory
+
+    AgreementFactory(title="Cooperation on medical AI research")
+    html = client.get(reverse("agreement-list"), {"q": "medical AI"}).content.decode()
+    assert "<mark>medical AI</mark> research" in html
 
 
 def test_no_results_suggests_what_to_try(client, curated):
@@ -80,15 +93,19 @@ def test_a_search_string_longer_than_the_limit_is_refused_with_a_clear_message(c
     assert "at most 200 characters" in response.content.decode()
 
 
-def test_drafts_are_not_found_by_the_public(client, curated):
+def test_drafts_are_found_by_editors_but_not_by_the_public(client, admin_client, curated):
     from tests.factories import DraftAgreementFactory
 
-    DraftAgreementFactory(title="Secret quantum cooperation")
-    from partnerships.search_documents import refresh_agreements
+    draft = DraftAgreementFactory(title="Secret quantum cooperation")
 
-    refresh_agreements()
-    response = client.get(SEARCH_URL, {"q": "quantum"})
-    assert response.context["total"] == 0
+    def agreements_found(response):
+        section = next(s for s in response.context["sections"] if s["label"] == "Agreements")
+        return section["results"]
+
+    assert agreements_found(admin_client.get(SEARCH_URL, {"q": "quantum"})) == [draft]
+    public_sees = client.get(SEARCH_URL, {"q": "quantum"})
+    assert public_sees.context["total"] == 0
+    assert agreements_found(public_sees) == []
 
 
 def test_the_agreement_list_searches_and_orders_by_relevance(client, curated):

@@ -87,7 +87,48 @@ def clean_partial_date(value, precision, field_name, precision_name):
         )
 
 
-class NaturalKeyQuerySet(models.QuerySet):
+class DirectoryQuerySet(models.QuerySet):
+    """The base of every directory model's QuerySet: ``update()`` and ``bulk_create()``,
+    which send no model signals, report their rows to the write path (``write_path.py``)
+    so that search text and cached pages follow them once the transaction commits."""
+
+    def update(self, **kwargs):
+        from partnerships import write_path
+
+        if set(kwargs) <= write_path.DERIVED_FIELDS:
+            return super().update(**kwargs)
+        attributes = ["pk", *write_path.foreign_key_attributes(self.model)]
+        # Before and after: an update may move rows out of one owner and into another.
+        before = list(self.values(*attributes))
+        updated = super().update(**kwargs)
+        after = (
+            list(
+                self.model._base_manager.using(self.db)
+                .filter(pk__in=[row["pk"] for row in before])
+                .values(*attributes)
+            )
+            if len(before) <= write_path.WHOLE_TABLE_THRESHOLD
+            else []
+        )
+        if len(before) > write_path.WHOLE_TABLE_THRESHOLD:
+            write_path.report_model(self.model, self.db)
+        else:
+            write_path.report_rows(self.model, before + after, self.db)
+        return updated
+
+    def bulk_create(self, objs, *args, **kwargs):
+        from partnerships import write_path
+
+        created = super().bulk_create(objs, *args, **kwargs)
+        if any(obj.pk is None for obj in created) and "pk" in write_path.attributes(self.model):
+            # Without returned ids (ignore_conflicts), which rows are new is unknown.
+            write_path.report_model(self.model, self.db)
+        else:
+            write_path.report_rows(self.model, created, self.db)
+        return created
+
+
+class NaturalKeyQuerySet(DirectoryQuerySet):
     """Looks records up by the model's ``NATURAL_KEY`` so fixtures can say slugs, not ids."""
 
     def get_by_natural_key(self, *values):

@@ -12,15 +12,19 @@ def _agreement_focus_area():
     return AgreementFocusArea
 
 
+def sees_drafts(user):
+    """Who may see drafts, decided here only: active staff (editors). Everyone else sees
+    published records; cache keys and pages ask this same question."""
+    return bool(user is not None and user.is_active and user.is_staff)
+
+
 class AgreementQuerySet(NaturalKeyQuerySet):
     def published(self):
         return self.filter(status="published")
 
     def visible_to(self, user):
         """Staff see drafts (marked as such); everyone else sees published records only."""
-        if user is not None and user.is_active and user.is_staff:
-            return self.all()
-        return self.published()
+        return self.all() if sees_drafts(user) else self.published()
 
     def for_list(self):
         from .agreements import AgreementParty

@@ -1,16 +1,27 @@
-"""A counter that changes whenever directory data changes: the key of every cache entry."""
+"""A token that changes whenever directory data changes: the key of every cache entry."""
+
+import uuid
 
 from django.db import models
-from django.db.models import F
 
 SINGLETON_ID = 1
 
 
-class DirectoryVersion(models.Model):
-    """One row. Cached facets and counts are keyed by its number, so any edit retires them
-    in every worker process at once, with no cache to clear."""
+def new_token():
+    return uuid.uuid4().hex
 
-    number = models.PositiveBigIntegerField(default=0)
+
+class DirectoryVersion(models.Model):
+    """One row. Cached pages and counts are keyed by its token, so any committed write
+    retires them in every worker and on every host at once, with no cache to clear.
+
+    A fresh random token, not a counter: a counter restarts after a restore and would
+    meet old entries of a shared cache under the same keys.
+    """
+
+    DERIVED_DATA = True  # Writing it is not a change of the directory.
+
+    token = models.CharField(max_length=32, default=new_token)
 
     class Meta:
         constraints = [
@@ -20,13 +31,16 @@ class DirectoryVersion(models.Model):
         ]
 
     def __str__(self):
-        return f"Directory version {self.number}"
+        return f"Directory version {self.token}"
 
     @classmethod
     def current(cls):
-        return cls.objects.filter(id=SINGLETON_ID).values_list("number", flat=True).first() or 0
+        token = cls.objects.filter(id=SINGLETON_ID).values_list("token", flat=True).first()
+        return token or "empty"
 
     @classmethod
-    def bump(cls):
-        if not cls.objects.filter(id=SINGLETON_ID).update(number=F("number") + 1):
-            cls.objects.get_or_create(id=SINGLETON_ID, defaults={"number": 1})
+    def renew(cls):
+        token = new_token()
+        if not cls.objects.filter(id=SINGLETON_ID).update(token=token):
+            cls.objects.update_or_create(id=SINGLETON_ID, defaults={"token": token})
+        return token

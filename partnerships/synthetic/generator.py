@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.utils.text import slugify
 
-from .. import search_documents
+from .. import write_path
 from ..models import (
     Agreement,
     AgreementFocusArea,
@@ -297,7 +297,8 @@ class DirectoryGenerator:
                 for model in GENERATED_MODELS:
                     cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
                 cursor.execute("SET LOCAL work_mem = '256MB'")
-        search_documents.refresh_all()
+        # COPY bypassed the ORM and its signals: rebuild all derived data, in this session.
+        write_path.rebuild_everything()
 
     # -- focus areas -----------------------------------------------------------------
 

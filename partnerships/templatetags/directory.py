@@ -25,7 +25,10 @@ def highlight(text, query=""):
     words = sorted({w for w in query_words(query) if len(w) > 1}, key=len, reverse=True)
     if not words:
         return escape(text)
-    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+    word = "|".join(re.escape(w) for w in words)
+    # Neighbouring matches form one <mark>, so the space between them survives
+    # templates that drop whitespace between tags ({% spaceless %}).
+    pattern = re.compile(rf"(?:{word})(?:\s+(?:{word}))*", re.IGNORECASE)
     pieces, position = [], 0
     for match in pattern.finditer(text):
         pieces.append(escape(text[position : match.start()]))

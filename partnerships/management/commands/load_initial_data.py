@@ -3,7 +3,6 @@
 from django.core.management import BaseCommand, call_command
 from django.db import transaction
 
-from partnerships import search_documents
 from partnerships.models import Agreement, FocusArea, Institution, Person, Source
 
 # Order matters: each file only refers to records loaded before it.
@@ -24,7 +23,6 @@ class Command(BaseCommand):
         with transaction.atomic():
             for fixture in FIXTURES:
                 call_command("loaddata", fixture, verbosity=0)
-            search_documents.refresh_all()
         counts = {
             "sources": Source.objects.count(),
             "fields": FocusArea.objects.count(),

@@ -7,8 +7,6 @@ from django.core.exceptions import ValidationError
 from django.core.management import BaseCommand, CommandError, call_command
 from django.db import DatabaseError, transaction
 
-from partnerships import search_documents
-
 from .backup_directory import CHUNK_SIZE, MODELS
 
 SHOWN_PROBLEMS = 10
@@ -36,7 +34,7 @@ def invalid_records():
 class Command(BaseCommand):
     help = (
         "Restore a backup written by backup_directory into a database holding no "
-        "partnerships records yet, then rebuild the search documents."
+        "partnerships records yet (search text follows through the write path)."
     )
 
     def add_arguments(self, parser):
@@ -71,7 +69,6 @@ class Command(BaseCommand):
                     f"{source} holds records that break the directory's rules, so nothing "
                     f"was restored{more}:\n" + "\n".join(problems[:SHOWN_PROBLEMS])
                 )
-            search_documents.refresh_all()
         counts = ", ".join(
             f"{model._meta.object_name} {model._default_manager.count()}" for model in MODELS
         )

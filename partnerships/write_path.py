@@ -1,0 +1,317 @@
+"""The one write path: derived data is rebuilt from here, whoever wrote the records.
+
+Derived data is what the directory computes from its records rather than stores as
+fact: each record's search text and vector, and the version token that keys every
+cache entry. Whatever writes a record (the admin, the ORM, a management command, a
+fixture load, ``QuerySet.update()``, ``bulk_create()``, a restore) reports it here:
+
+- model signals (``post_save``, ``post_delete``, ``m2m_changed``) report single writes;
+- the shared base QuerySet (``models.common.DirectoryQuerySet``) reports ``update()``
+  and ``bulk_create()``, which send no signals;
+- writes that bypass the ORM altogether (the synthetic generator's COPY) call
+  :func:`everything_changed`.
+
+Reports are collected per transaction and, once it commits (``transaction.on_commit``),
+the affected derived rows are rebuilt once, set-wise, and the cache version becomes a
+fresh token. A rolled-back transaction rebuilds nothing.
+"""
+
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import connections, transaction
+from django.db.models import Q
+
+# Beyond this many records of one kind, rebuilding the whole table is cheaper than a
+# long ``IN`` list (and stays under SQLite's limit on query parameters).
+WHOLE_TABLE_THRESHOLD = 5_000
+
+# Columns that hold derived data: writing only these reports nothing.
+DERIVED_FIELDS = frozenset({"search_document", "search_vector"})
+
+ALL = "all"
+
+
+@dataclass
+class Changes:
+    """Records whose derived data must be rebuilt, by kind; ``ALL`` means every one."""
+
+    ids: dict = field(default_factory=lambda: defaultdict(set))
+    anything: bool = False
+
+    def add(self, kind, pk):
+        self.anything = True
+        if pk is not None and self.ids[kind] != ALL:
+            self.ids[kind].add(pk)
+
+    def add_all(self, kind):
+        self.anything = True
+        self.ids[kind] = ALL
+
+    def of(self, kind):
+        return self.ids.get(kind) or set()
+
+
+# -- what a written row affects ---------------------------------------------------------
+#
+# For each model: the (kind, attribute) pairs whose search documents mention the row.
+# "agreement" means the agreement's own document, "institution" an institution's, and
+# so on; the rebuild then follows names into the documents that quote them (an
+# institution's name appears in its agreements' documents and its people's).
+AFFECTS = {
+    "Agreement": [("agreement", "pk")],
+    "AgreementParty": [("agreement", "agreement_id")],
+    "AgreementFocusArea": [("agreement", "agreement_id")],
+    "EstablishedBody": [("agreement", "agreement_id")],
+    "Participation": [("agreement", "agreement_id")],
+    "Institution": [("institution", "pk")],
+    "InstitutionName": [("institution", "institution_id")],
+    "Person": [("person", "pk")],
+    "Position": [("person", "person_id"), ("institution_position", "institution_id")],
+    "FocusArea": [("focus_area", "pk")],
+}
+
+
+def attributes(model):
+    """The row attributes that decide which documents a row of ``model`` appears in."""
+    return [attribute for _, attribute in AFFECTS.get(model.__name__, [])]
+
+
+def foreign_key_attributes(model):
+    return [attribute for attribute in attributes(model) if attribute != "pk"]
+
+
+def _is_reported(model):
+    return model._meta.app_label == "partnerships" and not getattr(model, "DERIVED_DATA", False)
+
+
+def _record_row(changes, model, row):
+    """``row`` maps attribute names to values (an instance's, or a ``values()`` dict)."""
+    for kind, attribute in AFFECTS.get(model.__name__, []):
+        changes.add(kind, row.get(attribute) if isinstance(row, dict) else _value(row, attribute))
+    changes.anything = True
+
+
+def _value(instance, attribute):
+    return instance.pk if attribute == "pk" else getattr(instance, attribute, None)
+
+
+# -- collecting per transaction ---------------------------------------------------------
+
+
+class _Pending:
+    """The changes of one transaction, flushed once after it commits."""
+
+    def __init__(self, using):
+        self.using = using
+        self.changes = Changes()
+
+    def flush(self):
+        rebuild(self.changes, using=self.using)
+
+
+def _report(using, record):
+    """Apply ``record(changes)`` to the current transaction's collector, registered with
+    ``on_commit`` on first use; in autocommit, ``on_commit`` rebuilds at once.
+
+    A collector whose callback was discarded (its savepoint rolled back) is replaced.
+    """
+    if getattr(_rebuilding, "active", False):
+        return
+    connection = connections[using]
+    pending = getattr(connection, "_directory_pending", None)
+    registered = (
+        connection.in_atomic_block
+        and pending is not None
+        and any(callback == pending.flush for _, callback, _ in connection.run_on_commit)
+    )
+    if registered:
+        record(pending.changes)
+        return
+    pending = _Pending(using)
+    record(pending.changes)
+    connection._directory_pending = pending
+    # Robust: the write itself has committed; a failed rebuild is logged, not raised
+    # at the editor.
+    transaction.on_commit(pending.flush, using=using, robust=True)
+
+
+def report_instance(instance, using, previous=None):
+    """A saved or deleted instance; ``previous`` holds its foreign keys before the save."""
+    model = type(instance)
+    if not _is_reported(model):
+        return
+
+    def record(changes):
+        _record_row(changes, model, instance)
+        if previous:
+            _record_row(changes, model, previous)
+
+    _report(using, record)
+
+
+def report_rows(model, rows, using):
+    """Rows written by ``update()`` or ``bulk_create()``: dicts or instances."""
+    if not _is_reported(model):
+        return
+
+    def record(changes):
+        for row in rows:
+            _record_row(changes, model, row)
+
+    _report(using, record)
+
+
+def report_model(model, using):
+    """Some rows of ``model`` changed, which ones is unknown: rebuild them all."""
+    if not _is_reported(model):
+        return
+
+    def record(changes):
+        for kind, _ in AFFECTS.get(model.__name__, []):
+            changes.add_all(kind)
+        changes.anything = True
+
+    _report(using, record)
+
+
+def _everything(changes):
+    for kind in ("agreement", "institution", "person", "focus_area"):
+        changes.add_all(kind)
+
+
+def everything_changed(using="default"):
+    """For writes that bypass the ORM (COPY, raw SQL): rebuild every derived row once the
+    transaction commits."""
+    _report(using, _everything)
+
+
+def rebuild_everything(using="default"):
+    """Rebuild every derived row now, inside the current transaction (bulk loaders that
+    tune the session for it); what this transaction reported so far is covered."""
+    connection = connections[using]
+    pending = getattr(connection, "_directory_pending", None)
+    if pending is not None:
+        pending.changes = Changes()
+    changes = Changes()
+    _everything(changes)
+    rebuild(changes, using=using)
+
+
+def previous_values(instance):
+    """Before an existing row is saved: the foreign keys whose documents it appears in,
+    so that moving a row (a position to another person) also refreshes the old owner."""
+    model = type(instance)
+    foreign_keys = foreign_key_attributes(model)
+    if not foreign_keys or instance.pk is None or not _is_reported(model):
+        return None
+    return model._base_manager.filter(pk=instance.pk).values(*foreign_keys).first()
+
+
+# -- rebuilding -------------------------------------------------------------------------
+
+
+# Writes made by the rebuild itself report nothing (per thread: workers may use threads).
+_rebuilding = threading.local()
+
+# Further rebuild steps (e.g. a read model) register here; each takes (changes, ids).
+EXTRA_STEPS = []
+
+
+def rebuild(changes, using="default"):
+    """Rebuild the derived data that ``changes`` affect, then retire every cache entry."""
+    if not changes.anything:
+        return
+    from . import search_documents
+    from .models import DirectoryVersion
+
+    _rebuilding.active = True
+    try:
+        with transaction.atomic(using=using):
+            affected = affected_records(changes)
+            search_documents.refresh(affected)
+            for step in EXTRA_STEPS:
+                step(changes, affected)
+            DirectoryVersion.renew()
+    finally:
+        _rebuilding.active = False
+
+
+@dataclass
+class Affected:
+    """Querysets of the records whose search documents must be rebuilt (``None``: none)."""
+
+    agreements: object = None
+    institutions: object = None
+    people: object = None
+    focus_areas: object = None
+
+
+def affected_records(changes):
+    """The records whose documents quote what changed, following names between tables."""
+    from .models import Agreement, FocusArea, Institution, Person
+
+    def scope(kind):
+        ids = changes.of(kind)
+        if ids == ALL or len(ids) > WHOLE_TABLE_THRESHOLD:
+            return ALL
+        return ids or None
+
+    institutions = scope("institution")
+    people = scope("person")
+    focus_areas = scope("focus_area")
+    agreements = scope("agreement")
+    positions_at = scope("institution_position")
+
+    # An institution's names appear in its agreements' documents and in the documents
+    # of the people who hold positions there; a person's name in the documents of the
+    # agreements they took part in; a field's name in its sub-fields' and agreements'.
+    agreement_conditions, people_conditions = [], []
+    if ALL in (institutions, people, focus_areas, agreements):
+        agreements = ALL
+    if ALL in (institutions, positions_at, people):
+        people = ALL
+    if agreements != ALL:
+        if agreements:
+            agreement_conditions.append(Q(pk__in=agreements))
+        if institutions:
+            agreement_conditions.append(Q(party_links__institution__in=institutions))
+        if people:
+            agreement_conditions.append(Q(participations__person__in=people))
+    if people != ALL:
+        if people:
+            people_conditions.append(Q(pk__in=people))
+        for institution_ids in (institutions, positions_at):
+            if institution_ids:
+                people_conditions.append(Q(positions__institution__in=institution_ids))
+    if focus_areas and focus_areas != ALL:
+        if agreements != ALL:
+            agreement_conditions.append(Q(focus_links__focus_area__in=focus_areas))
+        focus_areas = FocusArea.objects.filter(Q(pk__in=focus_areas) | Q(parent__in=focus_areas))
+
+    def records(model, selected, conditions):
+        if selected == ALL:
+            return model.objects.all()
+        if not conditions:
+            return None
+        condition = conditions[0]
+        for other in conditions[1:]:
+            condition |= other
+        # Conditions across link tables repeat rows: select distinct ids first.
+        return model.objects.filter(pk__in=model.objects.filter(condition).values("pk"))
+
+    return Affected(
+        agreements=records(Agreement, agreements, agreement_conditions),
+        institutions=records(
+            Institution, institutions, [Q(pk__in=institutions)] if institutions else []
+        ),
+        people=records(Person, people, people_conditions),
+        focus_areas=(
+            FocusArea.objects.all()
+            if focus_areas == ALL
+            else focus_areas
+            if focus_areas is not None
+            else None
+        ),
+    )
