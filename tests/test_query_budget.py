@@ -1,7 +1,7 @@
 """Every page costs a fixed number of queries, whatever the number of rows."""
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -16,6 +16,7 @@ from tests.factories import (
 )
 
 
+@transaction.atomic  # One rebuild of derived data at the end, as after a bulk load.
 def build_directory(start, stop):
     """Agreements ``start`` to ``stop``, each with three parties, two fields, two participants."""
     parent = FocusAreaFactory(slug="engineering")
