@@ -66,7 +66,7 @@ def page_key(request, version):
         request.scheme,
         host,
         translation.get_language(),
-        sees_drafts(request.user),
+        sees_drafts(getattr(request, "user", None)),
         request.get_full_path(),
     )
     return f"directory:page:{version}:{_digest(parts)}"
