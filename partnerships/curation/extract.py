@@ -1168,11 +1168,21 @@ class _Reader:
         stop = re.search(r"[;]|,\s|\s+and\s+(?=[A-Z])", text[title_end:])
         if stop:
             clause_end = title_end + stop.start()
-        for org in self.orgs_in(sentence):
+        orgs = self.orgs_in(sentence)
+        for number, org in enumerate(orgs):
             org_start = org.start - sentence.start
             if title_end <= org_start < clause_end or (
                 org_start >= title_end and org_start - title_end < 4
             ):
+                # "Dean of the Faculty of Medicine at the University of Wessex": the
+                # faculty belongs to the title, the position to the university.
+                following = orgs[number + 1] if number + 1 < len(orgs) else None
+                if following and re.fullmatch(
+                    r"\s+at\s+(?:the\s+)?",
+                    text[org.end - sentence.start : following.start - sentence.start],
+                ):
+                    title = text[position + match.start("title") : org.end - sentence.start]
+                    return title.strip(), following.key, position, following.end - sentence.start
                 title = text[position + match.start("title") : org_start]
                 title = re.sub(r"\s+(?:of|at|for)(?:\s+the)?\s*$", "", title).strip()
                 return title, org.key, position, org.end - sentence.start

@@ -14,6 +14,7 @@ from partnerships.models import (
     InstitutionKind,
     NameOrder,
 )
+from partnerships.models.institutions import country_choices
 
 from .dates import parse_publication_date
 from .extract import ROLES
@@ -140,7 +141,9 @@ class PartyForm(FactForm):
     )
     kind = forms.ChoiceField(label="Kind", choices=InstitutionKind.choices)
     city = forms.CharField(label="City", max_length=100, required=False)
-    country = forms.CharField(label="Country", max_length=100, required=False)
+    country = forms.ChoiceField(
+        label="Country", choices=[("", "Not stated"), *country_choices()], required=False
+    )
 
     def clean(self):
         cleaned = super().clean()

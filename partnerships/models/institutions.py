@@ -6,6 +6,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django_countries import countries
 
 from .common import (
     SEARCH_COLUMNS,
@@ -37,6 +38,19 @@ class InstitutionKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+def country_choices():
+    """Countries as ISO 3166 names them (django-countries): a controlled list, stored by
+    name so that pages, filters, downloads and the API keep showing "China"."""
+    return [(str(name), str(name)) for code, name in countries]
+
+
+def normalise_country(text):
+    """The ISO 3166 name of a country written another way ("china", "GB"), or ``None``."""
+    text = text.strip()
+    code = countries.by_name(text) or (text.upper() if text.upper() in countries else None)
+    return str(countries.name(code)) if code else None
+
+
 class Institution(KeepsOldAddresses, NaturalKeyMixin, TimeStamped):
     ADDRESSED_AS = "institution"
 
@@ -51,7 +65,13 @@ class Institution(KeepsOldAddresses, NaturalKeyMixin, TimeStamped):
         help_text="State, province, county or region as used locally (Queensland, "
         "Greater Manchester, Guangdong, Hong Kong SAR).",
     )
-    country = models.CharField(max_length=100, blank=True, db_index=True)
+    country = models.CharField(
+        max_length=100,
+        blank=True,
+        db_index=True,
+        choices=country_choices,
+        help_text="As ISO 3166 names it (China, United Kingdom, Australia).",
+    )
     website = WebURLField()
     ror_id = models.CharField(
         "ROR ID",
