@@ -14,9 +14,11 @@ def before_save(sender, instance, raw=False, **kwargs):
         setattr(instance, _PREVIOUS, write_path.previous_values(instance))
 
 
-def saved(sender, instance, using, **kwargs):
+def saved(sender, instance, using, created=False, raw=False, **kwargs):
     previous = instance.__dict__.pop(_PREVIOUS, None)
-    write_path.report_instance(instance, using, previous)
+    # A new record is quoted nowhere yet; a fixture row (raw) may be one reloaded in
+    # place, so what quotes it is rebuilt too.
+    write_path.report_instance(instance, using, previous, own_only=created and not raw)
 
 
 def deleted(sender, instance, using, **kwargs):
@@ -26,9 +28,10 @@ def deleted(sender, instance, using, **kwargs):
 def links_changed(sender, instance, action, model, pk_set, using, **kwargs):
     if not action.startswith("post_"):
         return
-    write_path.report_instance(instance, using)
+    # A link changes the documents of both ends, not of what quotes them.
+    write_path.report_instance(instance, using, own_only=True)
     if pk_set:
-        write_path.report_rows(model, [model(pk=pk) for pk in pk_set], using)
+        write_path.report_rows(model, [model(pk=pk) for pk in pk_set], using, own_only=True)
     elif action == "post_clear":
         write_path.report_model(model, using)
 

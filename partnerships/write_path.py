@@ -73,6 +73,24 @@ AFFECTS = {
 }
 
 
+# Fields of a record that other records' documents quote (an institution's name is in
+# its agreements' documents). A write that leaves them alone, or creates the record
+# (nothing quotes it yet), rebuilds the record's own document only: editing a hub's
+# website must not rebuild its 3,000 agreements' search text.
+QUOTED = {
+    "Institution": ("name",),
+    "Person": ("family_name", "given_name", "native_name"),
+    "FocusArea": ("name",),
+}
+OWN = "_own"  # suffix of a kind whose dependants need no rebuild
+
+
+def quotes_changed(model, fields):
+    """Whether writing ``fields`` (names, or ``None`` for unknown) changes what others quote."""
+    quoted = QUOTED.get(model.__name__)
+    return quoted is None or fields is None or bool(set(quoted) & set(fields))
+
+
 def attributes(model):
     """The row attributes that decide which documents a row of ``model`` appears in."""
     return [attribute for _, attribute in AFFECTS.get(model.__name__, [])]
@@ -86,9 +104,11 @@ def _is_reported(model):
     return model._meta.app_label == "partnerships" and not getattr(model, "DERIVED_DATA", False)
 
 
-def _record_row(changes, model, row):
+def _record_row(changes, model, row, own_only=False):
     """``row`` maps attribute names to values (an instance's, or a ``values()`` dict)."""
     for kind, attribute in AFFECTS.get(model.__name__, []):
+        if own_only and attribute == "pk" and model.__name__ in QUOTED:
+            kind += OWN
         changes.add(kind, row.get(attribute) if isinstance(row, dict) else _value(row, attribute))
     changes.anything = True
 
@@ -137,28 +157,32 @@ def _report(using, record):
     transaction.on_commit(pending.flush, using=using, robust=True)
 
 
-def report_instance(instance, using, previous=None):
-    """A saved or deleted instance; ``previous`` holds its foreign keys before the save."""
+def report_instance(instance, using, previous=None, own_only=False):
+    """A saved or deleted instance; ``previous`` holds its foreign keys and quoted fields
+    before the save (``None`` when it was created)."""
     model = type(instance)
     if not _is_reported(model):
         return
+    if previous is not None and model.__name__ in QUOTED:
+        changed = [f for f in QUOTED[model.__name__] if previous.get(f) != getattr(instance, f)]
+        own_only = own_only or not changed
 
     def record(changes):
-        _record_row(changes, model, instance)
+        _record_row(changes, model, instance, own_only)
         if previous:
-            _record_row(changes, model, previous)
+            _record_row(changes, model, previous, own_only)
 
     _report(using, record)
 
 
-def report_rows(model, rows, using):
+def report_rows(model, rows, using, own_only=False):
     """Rows written by ``update()`` or ``bulk_create()``: dicts or instances."""
     if not _is_reported(model):
         return
 
     def record(changes):
         for row in rows:
-            _record_row(changes, model, row)
+            _record_row(changes, model, row, own_only)
 
     _report(using, record)
 
@@ -203,10 +227,10 @@ def previous_values(instance):
     """Before an existing row is saved: the foreign keys whose documents it appears in,
     so that moving a row (a position to another person) also refreshes the old owner."""
     model = type(instance)
-    foreign_keys = foreign_key_attributes(model)
-    if not foreign_keys or instance.pk is None or not _is_reported(model):
+    looked_up = [*foreign_key_attributes(model), *QUOTED.get(model.__name__, ())]
+    if not looked_up or instance.pk is None or not _is_reported(model):
         return None
-    return model._base_manager.filter(pk=instance.pk).values(*foreign_keys).first()
+    return model._base_manager.filter(pk=instance.pk).values(*looked_up).first()
 
 
 # -- rebuilding -------------------------------------------------------------------------
@@ -258,60 +282,59 @@ def affected_records(changes):
             return ALL
         return ids or None
 
-    institutions = scope("institution")
-    people = scope("person")
-    focus_areas = scope("focus_area")
+    institutions, own_institutions = scope("institution"), scope("institution" + OWN)
+    people, own_people = scope("person"), scope("person" + OWN)
+    focus_areas, own_focus_areas = scope("focus_area"), scope("focus_area" + OWN)
     agreements = scope("agreement")
     positions_at = scope("institution_position")
 
     # An institution's names appear in its agreements' documents and in the documents
     # of the people who hold positions there; a person's name in the documents of the
     # agreements they took part in; a field's name in its sub-fields' and agreements'.
-    agreement_conditions, people_conditions = [], []
-    if ALL in (institutions, people, focus_areas, agreements):
-        agreements = ALL
-    if ALL in (institutions, positions_at, people):
-        people = ALL
-    if agreements != ALL:
-        if agreements:
-            agreement_conditions.append(Q(pk__in=agreements))
-        if institutions:
-            agreement_conditions.append(Q(party_links__institution__in=institutions))
-        if people:
-            agreement_conditions.append(Q(participations__person__in=people))
-    if people != ALL:
-        if people:
-            people_conditions.append(Q(pk__in=people))
-        for institution_ids in (institutions, positions_at):
-            if institution_ids:
-                people_conditions.append(Q(positions__institution__in=institution_ids))
-    if focus_areas and focus_areas != ALL:
-        if agreements != ALL:
-            agreement_conditions.append(Q(focus_links__focus_area__in=focus_areas))
-        focus_areas = FocusArea.objects.filter(Q(pk__in=focus_areas) | Q(parent__in=focus_areas))
-
-    def records(model, selected, conditions):
-        if selected == ALL:
-            return model.objects.all()
-        if not conditions:
-            return None
-        condition = conditions[0]
-        for other in conditions[1:]:
-            condition |= other
-        # Conditions across link tables repeat rows: select distinct ids first.
-        return model.objects.filter(pk__in=model.objects.filter(condition).values("pk"))
-
+    # (A record whose own document alone changed is rebuilt by itself.)
+    agreement_conditions = [
+        Q(pk__in=agreements) if agreements else None,
+        Q(party_links__institution__in=institutions) if institutions else None,
+        Q(participations__person__in=people) if people else None,
+        Q(focus_links__focus_area__in=focus_areas) if focus_areas else None,
+    ]
+    people_conditions = [
+        Q(pk__in=people) if people else None,
+        Q(pk__in=own_people) if own_people else None,
+        Q(positions__institution__in=institutions) if institutions else None,
+        Q(positions__institution__in=positions_at) if positions_at else None,
+    ]
+    institution_conditions = [
+        Q(pk__in=ids) if ids else None for ids in (institutions, own_institutions)
+    ]
+    focus_area_conditions = [
+        Q(pk__in=focus_areas) if focus_areas else None,
+        Q(parent__in=focus_areas) if focus_areas else None,
+        Q(pk__in=own_focus_areas) if own_focus_areas else None,
+    ]
     return Affected(
-        agreements=records(Agreement, agreements, agreement_conditions),
-        institutions=records(
-            Institution, institutions, [Q(pk__in=institutions)] if institutions else []
+        agreements=_records(
+            Agreement, (agreements, institutions, people, focus_areas), agreement_conditions
         ),
-        people=records(Person, people, people_conditions),
-        focus_areas=(
-            FocusArea.objects.all()
-            if focus_areas == ALL
-            else focus_areas
-            if focus_areas is not None
-            else None
+        institutions=_records(
+            Institution, (institutions, own_institutions), institution_conditions
         ),
+        people=_records(
+            Person, (people, own_people, institutions, positions_at), people_conditions
+        ),
+        focus_areas=_records(FocusArea, (focus_areas, own_focus_areas), focus_area_conditions),
     )
+
+
+def _records(model, scopes, conditions):
+    """All of ``model`` when any scope is ``ALL``; else the rows meeting any condition."""
+    if ALL in scopes:
+        return model.objects.all()
+    conditions = [condition for condition in conditions if condition is not None]
+    if not conditions:
+        return None
+    condition = conditions[0]
+    for other in conditions[1:]:
+        condition |= other
+    # Conditions across link tables repeat rows: select distinct ids first.
+    return model.objects.filter(pk__in=model.objects.filter(condition).values("pk"))

@@ -252,3 +252,41 @@ def test_the_home_page_lists_newly_published_agreements_first_even_undated(clien
     )
     latest = [agreement.title for agreement in client.get("/").context["latest"]]
     assert latest == [undated.title, "Older news"]
+
+
+# -- only what quotes a change is rebuilt -------------------------------------------
+
+
+def agreement_document_updates(queries):
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith('UPDATE "partnerships_agreement"') and "search_document" in q["sql"]
+    ]
+
+
+def test_editing_what_no_other_document_quotes_rebuilds_only_the_own_document(db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    hub = InstitutionFactory(name="Hub Hospital")
+    AgreementFactory.create_batch(3, parties=[hub])
+
+    with CaptureQueriesContext(connection) as queries:
+        hub.description = "A large teaching hospital."
+        hub.save()
+    assert agreement_document_updates(queries) == []
+
+    with CaptureQueriesContext(connection) as queries:
+        Institution.objects.filter(pk=hub.pk).update(website="https://hub.example.org")
+    assert agreement_document_updates(queries) == []
+
+    with CaptureQueriesContext(connection) as queries:
+        hub.name = "Hub University Hospital"
+        hub.save()
+    assert len(agreement_document_updates(queries)) == 1
+    assert agreements_found_in_db("Hub University") == 3
+
+
+def agreements_found_in_db(words):
+    return Agreement.objects.filter(search_document__contains=words).count()

@@ -110,10 +110,11 @@ class DirectoryQuerySet(models.QuerySet):
             if len(before) <= write_path.WHOLE_TABLE_THRESHOLD
             else []
         )
+        own_only = not write_path.quotes_changed(self.model, kwargs)
         if len(before) > write_path.WHOLE_TABLE_THRESHOLD:
             write_path.report_model(self.model, self.db)
         else:
-            write_path.report_rows(self.model, before + after, self.db)
+            write_path.report_rows(self.model, before + after, self.db, own_only)
         return updated
 
     def bulk_create(self, objs, *args, **kwargs):
@@ -124,7 +125,8 @@ class DirectoryQuerySet(models.QuerySet):
             # Without returned ids (ignore_conflicts), which rows are new is unknown.
             write_path.report_model(self.model, self.db)
         else:
-            write_path.report_rows(self.model, created, self.db)
+            # New records are quoted nowhere yet: their own documents suffice.
+            write_path.report_rows(self.model, created, self.db, own_only=True)
         return created
 
 
