@@ -14,7 +14,7 @@ PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 python3 \
 	  command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	  && { command -v $$c; break; }; done)
 
-.PHONY: help run install migrate data test test-fast test-browser lint format check bench clean
+.PHONY: help run install migrate data test test-fast test-browser lint format check bench clean messages
 
 help:
 	@echo "make run           set up everything and serve http://$(HOST):$(PORT) (SQLite)"
@@ -45,6 +45,15 @@ data: migrate
 run: data
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Extract interface strings into the Simplified Chinese catalogue (needs GNU gettext), then
+# compile it with polib, so that no gettext is needed to run the site: both files are committed.
+CATALOGUE := locale/zh_Hans/LC_MESSAGES/django
+messages: install
+	$(BIN)/python manage.py makemessages -l zh_Hans --add-location file --no-obsolete \
+	  --ignore 'tests/*' --ignore 'bench/*' --ignore 'static/*' --ignore 'var/*' \
+	  --ignore 'partnerships/synthetic/*'
+	$(BIN)/python -c "import polib; polib.pofile('$(CATALOGUE).po').save_as_mofile('$(CATALOGUE).mo')"
 
 lint: install
 	$(BIN)/ruff check .

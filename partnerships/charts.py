@@ -13,6 +13,7 @@ from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 
 PLOT_HEIGHT = 140  # pixels from the baseline to the top gridline
 TOP_SPACE = 18  # room for the value written above the tallest bar
@@ -60,7 +61,9 @@ class Bar:
 
     @property
     def description(self):
-        return f"{self.year}: {self.count} agreement{'' if self.count == 1 else 's'}"
+        return ngettext(
+            "%(year)s: %(count)s agreement", "%(year)s: %(count)s agreements", self.count
+        ) % {"year": self.year, "count": self.count}
 
 
 @dataclass
@@ -105,8 +108,11 @@ class YearChart:
         if not self.bars:
             return ""
         if self.first_year == self.last_year:
-            return f"in {self.first_year}"
-        return f"from {self.first_year} to {self.last_year}"
+            return gettext("in %(year)s") % {"year": self.first_year}
+        return gettext("from %(first)s to %(last)s") % {
+            "first": self.first_year,
+            "last": self.last_year,
+        }
 
     @property
     def peak(self):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F
 from django.db.models.functions import Coalesce, ExtractYear
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     AgreementFocusArea,
@@ -147,7 +148,7 @@ def agreement_facets(filterset, focus_areas):
             )
         )
     field_options = [o for o in field_options if o.count or o.selected or o.children]
-    facets.append(Facet("field", "Field", field_options))
+    facets.append(Facet("field", _("Field"), field_options))
 
     # Years, in date order.
     years = (
@@ -159,7 +160,7 @@ def agreement_facets(filterset, focus_areas):
         .order_by("-year")
         .values_list("year", "count")
     )
-    facets.append(Facet("year", "Year signed", _options(years, active.get("year", []))))
+    facets.append(Facet("year", _("Year signed"), _options(years, active.get("year", []))))
 
     # Institutions (either side): the most frequent, plus those chosen.
     base = filterset.queryset_without("institution")
@@ -170,13 +171,13 @@ def agreement_facets(filterset, focus_areas):
     names = dict(
         Institution.objects.filter(slug__in=[slug for slug, _ in rows]).values_list("slug", "name")
     )
-    facets.append(Facet("institution", "Institution", _options(rows, selected, names)))
+    facets.append(Facet("institution", _("Institution"), _options(rows, selected, names)))
 
     rows = _party_counts(filterset.queryset_without("institution_kind"), "institution__kind")
     facets.append(
         Facet(
             "institution_kind",
-            "Kind of institution",
+            _("Kind of institution"),
             _options(
                 rows,
                 active.get("institution_kind", []),
@@ -189,12 +190,12 @@ def agreement_facets(filterset, focus_areas):
     facets.append(
         Facet(
             "kind",
-            "Kind of agreement",
+            _("Kind of agreement"),
             _options(kinds, active.get("kind", []), dict(AgreementKind.choices)),
         )
     )
 
-    for place, label in (("country", "Country"), ("region", "Region"), ("city", "City")):
+    for place, label in (("country", _("Country")), ("region", _("Region")), ("city", _("City"))):
         base = filterset.queryset_without(place)
         group_by = f"institution__{place}"
         selected = active.get(place, [])
@@ -210,11 +211,11 @@ def institution_facets(filterset):
     facets.append(
         Facet(
             "kind",
-            "Kind",
+            _("Kind"),
             _options(kinds, active.get("kind", []), dict(InstitutionKind.choices)),
         )
     )
-    for place, label in (("country", "Country"), ("region", "Region"), ("city", "City")):
+    for place, label in (("country", _("Country")), ("region", _("Region")), ("city", _("City"))):
         rows = _value_counts(filterset.queryset_without(place).exclude(**{place: ""}), place)
         rows = rows[:TOP_OPTIONS]
         facets.append(Facet(place, label, _options(list(rows), active.get(place, []))))
@@ -231,7 +232,7 @@ def person_facets(filterset):
         .values_list("role", "count")
     )
     options = _options(rows, filterset.active.get("role", []), dict(ParticipationRole.choices))
-    return [Facet("role", "Role at a signing", options)]
+    return [Facet("role", _("Role at a signing"), options)]
 
 
 FILTER_LABEL_MODELS = {"institution": Institution, "person": Person, "field": FocusArea}

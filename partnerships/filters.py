@@ -11,6 +11,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 
 from . import search
 from .models import (
@@ -29,11 +30,12 @@ from .models import (
 SLUG_PATTERN = re.compile(r"^[-a-zA-Z0-9_]{1,160}$")
 MAX_VALUES = 20
 MIN_YEAR, MAX_YEAR = 1900, 2100
+ANY_VALUE = _("value")
 
 
 def _reject_control_characters(value):
     if any(ord(char) < 32 and char not in "\t\n\r" for char in value):
-        raise ValidationError("Remove the control characters from this value.")
+        raise ValidationError(_("Remove the control characters from this value."))
 
 
 class SearchTextField(forms.CharField):
@@ -51,14 +53,16 @@ class MultipleValueField(forms.Field):
     """Any number (up to ``MAX_VALUES``) of repeated query parameters, each validated."""
 
     widget = forms.MultipleHiddenInput
-    item_label = "value"
+    item_label = ANY_VALUE
 
     def to_python(self, value):
         if not value:
             return []
         values = value if isinstance(value, list | tuple) else [value]
         if len(values) > MAX_VALUES:
-            raise ValidationError(f"Choose at most {MAX_VALUES} values here.")
+            raise ValidationError(
+                _("Choose at most %(count)s values here.") % {"count": MAX_VALUES}
+            )
         return [self.clean_item(str(item).strip()) for item in values if str(item).strip()]
 
     def clean_item(self, item):
@@ -72,7 +76,10 @@ class MultipleValueField(forms.Field):
 class SlugListField(MultipleValueField):
     def clean_item(self, item):
         if not SLUG_PATTERN.match(item):
-            raise ValidationError(f"“{item[:40]}” is not a valid {self.item_label}.")
+            raise ValidationError(
+                _("“%(value)s” is not a valid %(item)s.")
+                % {"value": item[:40], "item": self.item_label}
+            )
         return item
 
 
@@ -83,14 +90,20 @@ class ChoiceListField(MultipleValueField):
 
     def clean_item(self, item):
         if item not in self.valid_choices:
-            raise ValidationError(f"“{item[:40]}” is not a known {self.item_label}.")
+            raise ValidationError(
+                _("“%(value)s” is not a known %(item)s.")
+                % {"value": item[:40], "item": self.item_label}
+            )
         return item
 
 
 class YearListField(MultipleValueField):
     def clean_item(self, item):
         if not item.isdigit() or not MIN_YEAR <= int(item) <= MAX_YEAR:
-            raise ValidationError(f"“{item[:40]}” is not a year between {MIN_YEAR} and {MAX_YEAR}.")
+            raise ValidationError(
+                _("“%(value)s” is not a year between %(first)s and %(last)s.")
+                % {"value": item[:40], "first": MIN_YEAR, "last": MAX_YEAR}
+            )
         return int(item)
 
 
@@ -98,14 +111,14 @@ class TextListField(MultipleValueField):
     def clean_item(self, item):
         _reject_control_characters(item)
         if len(item) > 100:
-            raise ValidationError("A place name is at most 100 characters.")
+            raise ValidationError(_("A place name is at most 100 characters."))
         return item
 
 
 class ListFilter(django_filters.Filter):
     """A filter over repeated parameters; ``method`` receives the cleaned list."""
 
-    def __init__(self, *args, item_label="value", choices=None, **kwargs):
+    def __init__(self, *args, item_label=ANY_VALUE, choices=None, **kwargs):
         self.item_label = item_label
         self.choices = choices
         super().__init__(*args, **kwargs)
@@ -144,15 +157,15 @@ class DateRangeForm(forms.Form):
         cleaned = super().clean()
         start, end = cleaned.get("signed_from"), cleaned.get("signed_to")
         if start and end and end < start:
-            self.add_error("signed_to", "The end of the date range is before its start.")
+            self.add_error("signed_to", _("The end of the date range is before its start."))
         return cleaned
 
 
 SORT_CHOICES = {
-    "newest": ("Newest first", ("-signed_on", "title", "pk")),
-    "oldest": ("Oldest first", ("signed_on", "title", "pk")),
-    "title": ("Title A–Z", ("title", "pk")),
-    "recent": ("Recently added", ("-published_at", "pk")),
+    "newest": (_("Newest first"), ("-signed_on", "title", "pk")),
+    "oldest": (_("Oldest first"), ("signed_on", "title", "pk")),
+    "title": (_("Title A–Z"), ("title", "pk")),
+    "recent": (_("Recently added"), ("-published_at", "pk")),
 }
 RELEVANCE = "relevance"
 
@@ -194,38 +207,38 @@ class AgreementFilterSet(FacetedFilterSet):
 
     search_name_field = "title"
 
-    q = SearchFilter(label="Search agreements", method="filter_search")
+    q = SearchFilter(label=_("Search agreements"), method="filter_search")
     institution = SlugListFilter(
-        label="Institution", method="filter_institution", item_label="institution"
+        label=_("Institution"), method="filter_institution", item_label=_("institution")
     )
     institution_kind = ChoiceListFilter(
-        label="Kind of institution",
+        label=_("Kind of institution"),
         method="filter_institution_kind",
         choices=InstitutionKind.choices,
-        item_label="kind of institution",
+        item_label=_("kind of institution"),
     )
-    country = TextListFilter(label="Country", method="filter_place", item_label="country")
-    region = TextListFilter(label="Region", method="filter_place", item_label="region")
-    city = TextListFilter(label="City", method="filter_place", item_label="city")
-    field = SlugListFilter(label="Field", method="filter_field", item_label="field")
-    year = YearListFilter(label="Year signed", method="filter_year", item_label="year")
+    country = TextListFilter(label=_("Country"), method="filter_place", item_label=_("country"))
+    region = TextListFilter(label=_("Region"), method="filter_place", item_label=_("region"))
+    city = TextListFilter(label=_("City"), method="filter_place", item_label=_("city"))
+    field = SlugListFilter(label=_("Field"), method="filter_field", item_label=_("field"))
+    year = YearListFilter(label=_("Year signed"), method="filter_year", item_label=_("year"))
     signed_from = django_filters.DateFilter(
-        label="Signed from", field_name="signed_on", lookup_expr="gte"
+        label=_("Signed from"), field_name="signed_on", lookup_expr="gte"
     )
     signed_to = django_filters.DateFilter(
-        label="Signed until", field_name="signed_on", lookup_expr="lte"
+        label=_("Signed until"), field_name="signed_on", lookup_expr="lte"
     )
     kind = ChoiceListFilter(
-        label="Kind of agreement",
+        label=_("Kind of agreement"),
         method="filter_kind",
         choices=AgreementKind.choices,
-        item_label="kind of agreement",
+        item_label=_("kind of agreement"),
     )
-    person = SlugListFilter(label="Person", method="filter_person", item_label="person")
+    person = SlugListFilter(label=_("Person"), method="filter_person", item_label=_("person"))
     sort = django_filters.ChoiceFilter(
-        label="Sort by",
+        label=_("Sort by"),
         method="filter_sort",
-        choices=[(RELEVANCE, "Relevance")]
+        choices=[(RELEVANCE, _("Relevance"))]
         + [(key, label) for key, (label, _) in SORT_CHOICES.items()],
         empty_label=None,
     )
@@ -301,17 +314,17 @@ class AgreementFilterSet(FacetedFilterSet):
 
 
 class InstitutionFilterSet(FacetedFilterSet):
-    q = SearchFilter(label="Search institutions", method="filter_search")
+    q = SearchFilter(label=_("Search institutions"), method="filter_search")
     kind = ChoiceListFilter(
-        label="Kind", method="filter_kind", choices=InstitutionKind.choices, item_label="kind"
+        label=_("Kind"), method="filter_kind", choices=InstitutionKind.choices, item_label=_("kind")
     )
-    country = TextListFilter(label="Country", method="filter_place", item_label="country")
-    region = TextListFilter(label="Region", method="filter_place", item_label="region")
-    city = TextListFilter(label="City", method="filter_place", item_label="city")
+    country = TextListFilter(label=_("Country"), method="filter_place", item_label=_("country"))
+    region = TextListFilter(label=_("Region"), method="filter_place", item_label=_("region"))
+    city = TextListFilter(label=_("City"), method="filter_place", item_label=_("city"))
     sort = django_filters.ChoiceFilter(
-        label="Sort by",
+        label=_("Sort by"),
         method="filter_sort",
-        choices=[("name", "Name A–Z"), ("agreements", "Most agreements")],
+        choices=[("name", _("Name A–Z")), ("agreements", _("Most agreements"))],
         empty_label=None,
     )
 
@@ -334,15 +347,15 @@ class InstitutionFilterSet(FacetedFilterSet):
 class PersonFilterSet(FacetedFilterSet):
     search_name_field = "family_name"
 
-    q = SearchFilter(label="Search people", method="filter_search")
+    q = SearchFilter(label=_("Search people"), method="filter_search")
     institution = SlugListFilter(
-        label="Institution", method="filter_institution", item_label="institution"
+        label=_("Institution"), method="filter_institution", item_label=_("institution")
     )
     role = ChoiceListFilter(
-        label="Role at a signing",
+        label=_("Role at a signing"),
         method="filter_role",
         choices=Participation._meta.get_field("role").choices,
-        item_label="role",
+        item_label=_("role"),
     )
 
     class Meta:
@@ -369,7 +382,7 @@ class PersonFilterSet(FacetedFilterSet):
 
 
 class FocusAreaFilterSet(FacetedFilterSet):
-    q = SearchFilter(label="Search fields", method="filter_search")
+    q = SearchFilter(label=_("Search fields"), method="filter_search")
 
     class Meta:
         model = FocusArea

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, TemplateView
 
@@ -63,9 +64,11 @@ def paginate(request, queryset, per_page=PAGE_SIZE, cache_as=None):
     page.object_list = [by_id[pk] for pk in ids if pk in by_id]
     notice = None
     if raw != str(page.number) and raw != "1":
-        notice = (
-            f"There is no page “{raw[:20]}”; showing page {page.number} of {paginator.num_pages}."
-        )
+        notice = _("There is no page “%(asked)s”; showing page %(number)s of %(count)s.") % {
+            "asked": raw[:20],
+            "number": page.number,
+            "count": paginator.num_pages,
+        }
     return page, notice
 
 
@@ -103,12 +106,15 @@ class FacetedListView(TemplateView):
         }
         chips, unknown = facets.active_filters(filterset, params, known)
         notices = [
-            f"{filterset.filters[name].label}: {' '.join(messages)} This filter was ignored."
+            _("%(filter)s: %(problem)s This filter was ignored.")
+            % {"filter": filterset.filters[name].label, "problem": " ".join(messages)}
             for name, messages in filterset.form.errors.items()
             if name in filterset.filters
         ]
         notices += [
-            f"{label}: nothing in the directory is called “{value}”." for label, value in unknown
+            _("%(filter)s: nothing in the directory is called “%(value)s”.")
+            % {"filter": label, "value": value}
+            for label, value in unknown
         ]
         if page_notice:
             notices.append(page_notice)
@@ -416,23 +422,23 @@ def search_everything(request):
         version = DirectoryVersion.current()
         visible = Agreement.objects.visible_to(request.user)
         for label, url_name, queryset, name_field, count_rows in (
-            ("Agreements", "agreement-list", visible.for_list(), "title", None),
+            (_("Agreements"), "agreement-list", visible.for_list(), "title", None),
             (
-                "Institutions",
+                _("Institutions"),
                 "institution-list",
                 Institution.objects.prefetch_related("names"),
                 "name",
                 Institution.objects.agreement_counts,
             ),
             (
-                "People",
+                _("People"),
                 "person-list",
                 Person.objects.for_page(),
                 "family_name",
                 Person.objects.agreement_counts,
             ),
             (
-                "Fields",
+                _("Fields"),
                 "focusarea-list",
                 FocusArea.objects.all(),
                 "name",
@@ -445,15 +451,24 @@ def search_everything(request):
                 count = results.count()
                 return count, [row.pk for row in results[:SEARCH_SECTION_SIZE]] if count else []
 
+            kind = url_name.split("-")[0]
             count, ids = caching.cached(
-                f"search:{label}", (*caching.request_key(request), query), locate, version
+                f"search:{kind}", (*caching.request_key(request), query), locate, version
             )
             total += count
             by_id = {row.pk: row for row in queryset.filter(pk__in=ids)}
             rows = [by_id[pk] for pk in ids if pk in by_id]
             if rows and count_rows:
                 attach_counts(rows, count_rows([row.pk for row in rows]))
-            sections.append({"label": label, "url_name": url_name, "count": count, "results": rows})
+            sections.append(
+                {
+                    "label": label,
+                    "kind": kind,
+                    "url_name": url_name,
+                    "count": count,
+                    "results": rows,
+                }
+            )
     suggestions = search.suggestions(Institution, query) if query and not total else []
     return render(
         request,

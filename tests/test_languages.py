@@ -139,3 +139,106 @@ def test_the_page_cache_key_names_the_active_language(db):
     with translation.override(CHINESE):
         chinese = page_key(request, 1)
     assert english != chinese
+
+
+@pytest.fixture
+def directory(db):
+    """One of each record, enough for every page type to show names, dates and counts."""
+    from tests.factories import (
+        FocusAreaFactory,
+        ParticipationFactory,
+        PersonFactory,
+        PositionFactory,
+        SourceFactory,
+    )
+
+    field = FocusAreaFactory(slug="medical-education", name="Medical education")
+    hospital = InstitutionFactory(slug="pumch", name="Peking Union Medical College Hospital")
+    university = InstitutionFactory(slug="thu", name="Tsinghua University")
+    agreements = [
+        AgreementFactory(slug=f"agreement-{n}", parties=[hospital, university], fields=[field])
+        for n in range(3)
+    ]
+    person = PersonFactory(slug="wang-chen", family_name="Wang", given_name="Chen")
+    PositionFactory(person=person, institution=hospital)
+    ParticipationFactory(agreement=agreements[0], person=person, role="signed")
+    source = SourceFactory(slug="press-release")
+    agreements[0].sources.add(source)
+    return agreements
+
+
+PAGE_TYPES = [
+    ("/", "最新发布", "Newly published"),
+    ("/agreements/", "排序方式", "Sort by"),
+    ("/agreements/agreement-0/", "要点", "Key facts"),
+    ("/institutions/", "搜索机构", "Search institutions"),
+    ("/institutions/pumch/", "合作伙伴", "Partners"),
+    ("/people/", "签约仪式上的角色", "Role at a signing"),
+    ("/people/wang-chen/", "协议与角色", "Agreements and roles"),
+    ("/fields/", "协议涉及的领域", "The fields agreements cover"),
+    ("/fields/medical-education/", "最活跃的机构", "Most active institutions"),
+    ("/sources/press-release/", "来源文件", "Source document"),
+    ("/search/?q=Peking", "搜索结果", "results for"),
+]
+
+
+@pytest.mark.parametrize(("path", "chinese", "english"), PAGE_TYPES)
+def test_every_page_type_renders_in_both_languages(client, directory, path, chinese, english):
+    english_page = client.get(path)
+    chinese_page = client.get(f"/{CHINESE}{path}")
+
+    assert english_page.status_code == chinese_page.status_code == 200
+    assert english in english_page.content.decode()
+    assert chinese in chinese_page.content.decode()
+    assert english not in chinese_page.content.decode()
+
+
+def test_dates_and_counts_follow_the_language(client, directory):
+    english = client.get("/agreements/agreement-0/").content.decode()
+    chinese = client.get("/zh-hans/agreements/agreement-0/").content.decode()
+    assert ">18 May 2023</time>" in english
+    assert ">2023年5月18日</time>" in chinese
+
+    listing = client.get("/zh-hans/agreements/").content.decode()
+    assert "3 项协议。" in listing
+
+
+@pytest.mark.parametrize(
+    ("precision", "english", "chinese"),
+    [
+        ("year", "2023", "2023年"),
+        ("month", "May 2023", "2023年5月"),
+        ("unknown", "Not stated", "未说明"),
+    ],
+)
+def test_a_date_is_written_at_its_precision_in_each_language(db, precision, english, chinese):
+    import datetime
+
+    from partnerships.models.common import format_partial_date
+
+    value = (
+        None if precision == "unknown" else datetime.date(2023, 5 if precision == "month" else 1, 1)
+    )
+    with translation.override("en-gb"):
+        assert format_partial_date(value, precision) == english
+    with translation.override(CHINESE):
+        assert format_partial_date(value, precision) == chinese
+
+
+def test_bad_input_is_explained_in_chinese(client, directory):
+    page = client.get("/zh-hans/agreements/?year=abc&page=9").content.decode()
+    assert "“abc”不是 1900 至 2100 之间的年份。" in page
+    assert "没有第“9”页" in page
+
+
+def test_the_not_found_page_is_in_chinese(client, db):
+    response = client.get("/zh-hans/no-such-page/")
+    assert response.status_code == 404
+    assert "找不到页面" in response.content.decode()
+
+
+def test_api_error_messages_follow_the_lang_parameter_and_keys_stay(client, db):
+    response = client.get("/api/agreements/?year=abc&lang=zh-hans")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["year"]
+    assert "不是 1900 至 2100 之间的年份" in response.json()["errors"]["year"][0]

@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
 from partnerships.forms import AgreementPartyFormSet
 from partnerships.models import (
@@ -37,7 +38,7 @@ def _titles(agreements):
 class AgreementSourceInline(EditorInline):
     model = AgreementSource
     autocomplete_fields = ["source"]
-    verbose_name_plural = "sources (the documents this agreement is read from)"
+    verbose_name_plural = _("sources (the documents this agreement is read from)")
 
     def get_extra(self, request, obj=None, **kwargs):
         return 1 if obj is None else 0
@@ -57,8 +58,8 @@ class ParticipationInline(EditorInline):
     model = Participation
     fields = ["person", "role", "on_behalf_of", "position", "order", "source", "quote"]
     autocomplete_fields = ["person", "on_behalf_of", "position", "source"]
-    verbose_name = "person at the signing"
-    verbose_name_plural = "people at the signing (who signed, witnessed, spoke, attended…)"
+    verbose_name = _("person at the signing")
+    verbose_name_plural = _("people at the signing (who signed, witnessed, spoke, attended…)")
 
 
 class AgreementFocusAreaInline(EditorInline):
@@ -119,8 +120,10 @@ class AgreementAdmin(PressReleaseDraftMixin, EditorAdmin):
                     "place_quote",
                     "term_quote",
                 ],
-                "description": "The document these facts were read from, and for each the "
-                "sentence that states it, copied verbatim.",
+                "description": _(
+                    "The document these facts were read from, and for each the "
+                    "sentence that states it, copied verbatim."
+                ),
             },
         ),
         ("Publication", {"fields": ["status", "published_at"], "description": PUBLICATION_RULES}),
@@ -138,15 +141,15 @@ class AgreementAdmin(PressReleaseDraftMixin, EditorAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).for_list()
 
-    @admin.display(description="signed", ordering="signed_on")
+    @admin.display(description=_("signed"), ordering="signed_on")
     def signed(self, obj):
         return obj.signed_on_display
 
-    @admin.display(description="parties")
+    @admin.display(description=_("parties"))
     def party_names(self, obj):
         return " · ".join(str(link.institution) for link in obj.party_links.all())
 
-    @admin.display(description="focus areas")
+    @admin.display(description=_("focus areas"))
     def focus_area_names(self, obj):
         return ", ".join(str(area) for area in obj.focus_areas.all())
 
@@ -156,7 +159,7 @@ class AgreementAdmin(PressReleaseDraftMixin, EditorAdmin):
             obj.published_at = None
         super().save_model(request, obj, form, change)
 
-    @admin.action(description="Publish selected agreements", permissions=["change"])
+    @admin.action(description=_("Publish selected agreements"), permissions=["change"])
     def publish(self, request, queryset):
         published, already = [], []
         for agreement in queryset.prefetch_related(None).annotate(
@@ -189,7 +192,7 @@ class AgreementAdmin(PressReleaseDraftMixin, EditorAdmin):
                 f"Already published, left as they were: {_titles(already)}.",
             )
 
-    @admin.action(description="Return to draft", permissions=["change"])
+    @admin.action(description=_("Return to draft"), permissions=["change"])
     def return_to_draft(self, request, queryset):
         returned, already = [], []
         for agreement in queryset.prefetch_related(None):

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.db import models
 from django.forms import Textarea
 from django.urls import NoReverseMatch
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from partnerships.forms import EditorInlineFormSet
@@ -16,7 +17,7 @@ RECORD_FIELDSET = (
     {
         "fields": AUDIT_FIELDS,
         "classes": ["collapse"],
-        "description": "Kept automatically.",
+        "description": _("Kept automatically."),
     },
 )
 

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import FocusArea
 
@@ -55,7 +56,7 @@ class FocusAreaAdmin(EditorAdmin):
             .annotate(agreement_count=Count("agreement_links", distinct=True))
         )
 
-    @admin.display(description="agreements", ordering="agreement_count")
+    @admin.display(description=_("agreements"), ordering="agreement_count")
     def agreement_count(self, obj):
         return obj.agreement_count
 

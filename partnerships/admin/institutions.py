@@ -1,6 +1,7 @@
 """Institutions with their other names and links, and the positions people hold there."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Institution, InstitutionName, InstitutionRelation, Position
 
@@ -21,7 +22,7 @@ class InstitutionNameInline(EditorInline):
     model = InstitutionName
     fields = ["name", "name_type", "language", "source", "quote"]
     autocomplete_fields = ["source"]
-    verbose_name_plural = "other names (abbreviations, aliases, names in other languages)"
+    verbose_name_plural = _("other names (abbreviations, aliases, names in other languages)")
 
 
 class InstitutionRelationInline(EditorInline):
@@ -29,8 +30,8 @@ class InstitutionRelationInline(EditorInline):
     fk_name = "subject"
     fields = ["relation_type", "object", "source", "quote"]
     autocomplete_fields = ["object", "source"]
-    verbose_name = "link to another institution"
-    verbose_name_plural = "links to other institutions (e.g. is part of its parent)"
+    verbose_name = _("link to another institution")
+    verbose_name_plural = _("links to other institutions (e.g. is part of its parent)")
 
 
 class InstitutionPositionInline(EditorInline):
@@ -46,7 +47,7 @@ class InstitutionPositionInline(EditorInline):
         "quote",
     ]
     autocomplete_fields = ["person", "source"]
-    verbose_name_plural = "positions held here"
+    verbose_name_plural = _("positions held here")
 
 
 @admin.register(Institution)
@@ -71,11 +72,11 @@ class InstitutionAdmin(EditorAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).for_list()
 
-    @admin.display(description="acronyms")
+    @admin.display(description=_("acronyms"))
     def acronyms(self, obj):
         return ", ".join(name.name for name in obj.names.all() if name.name_type == "acronym")
 
-    @admin.display(description="published agreements", ordering="agreement_count")
+    @admin.display(description=_("published agreements"), ordering="agreement_count")
     def agreement_count(self, obj):
         return obj.agreement_count
 

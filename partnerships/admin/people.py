@@ -1,6 +1,7 @@
 """People, named as the sources print them, and the positions they held."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Person, Position
 
@@ -58,15 +59,15 @@ class PersonAdmin(EditorAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).for_list()
 
-    @admin.display(description="name", ordering="family_name")
+    @admin.display(description=_("name"), ordering="family_name")
     def display_name(self, obj):
         return obj.display_name
 
-    @admin.display(description="positions")
+    @admin.display(description=_("positions"))
     def positions(self, obj):
         return "; ".join(str(position) for position in obj.positions.all())
 
-    @admin.display(description="published agreements", ordering="agreement_count")
+    @admin.display(description=_("published agreements"), ordering="agreement_count")
     def agreement_count(self, obj):
         return obj.agreement_count
 
@@ -100,6 +101,6 @@ class PositionAdmin(EditorAdmin):
         ("Source", {"fields": ["source", "quote"]}),
     ]
 
-    @admin.display(description="as of", ordering="as_of")
+    @admin.display(description=_("as of"), ordering="as_of")
     def as_of_display(self, obj):
         return obj.as_of_display

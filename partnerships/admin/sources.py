@@ -1,6 +1,7 @@
 """The documents every fact is read from, and the people they credit."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Source, SourceCredit
 
@@ -15,7 +16,7 @@ SOURCE_RULES = (
 class SourceCreditInline(EditorInline):
     model = SourceCredit
     fields = ["name", "role", "order"]
-    verbose_name_plural = "credits (authors, editors… as printed)"
+    verbose_name_plural = _("credits (authors, editors… as printed)")
 
 
 @admin.register(Source)

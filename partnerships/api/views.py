@@ -7,6 +7,7 @@ surface, anonymous and cacheable (no session is read), like the downloads and fe
 from django.core.paginator import InvalidPage
 from django.db.models import Prefetch
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -286,16 +287,16 @@ class FocusAreaViewSet(DirectoryViewSet):
 @permission_classes([])
 def not_found(request, path=""):
     """Any other address under /api/: a JSON 404 rather than the HTML page."""
-    return Response({"detail": "There is no API endpoint at this address."}, status=404)
+    return Response({"detail": _("There is no API endpoint at this address.")}, status=404)
 
 
 def docs(request):
     """The human page: endpoints, filters, pagination, downloads and columns."""
     filtersets = [
-        ("Agreements", "/api/agreements/", AgreementFilterSet),
-        ("Institutions", "/api/institutions/", InstitutionFilterSet),
-        ("People", "/api/people/", PersonFilterSet),
-        ("Fields", "/api/fields/", FocusAreaFilterSet),
+        (_("Agreements"), "/api/agreements/", AgreementFilterSet),
+        (_("Institutions"), "/api/institutions/", InstitutionFilterSet),
+        (_("People"), "/api/people/", PersonFilterSet),
+        (_("Fields"), "/api/fields/", FocusAreaFilterSet),
     ]
     context = {
         "filtersets": [

@@ -2,16 +2,17 @@
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class AddressedModel(models.TextChoices):
     """The records with a public address of their own (``/<kind>/<slug>/``)."""
 
-    AGREEMENT = "agreement", "Agreement"
-    INSTITUTION = "institution", "Institution"
-    PERSON = "person", "Person"
-    FOCUS_AREA = "focusarea", "Field"
-    SOURCE = "source", "Source"
+    AGREEMENT = "agreement", _("Agreement")
+    INSTITUTION = "institution", _("Institution")
+    PERSON = "person", _("Person")
+    FOCUS_AREA = "focusarea", _("Field")
+    SOURCE = "source", _("Source")
 
 
 class SlugRedirect(models.Model):
@@ -23,13 +24,13 @@ class SlugRedirect(models.Model):
 
     model = models.CharField(max_length=16, choices=AddressedModel)
     old_slug = models.SlugField(max_length=160)
-    object_id = models.PositiveBigIntegerField(help_text="The record the old slug now leads to.")
+    object_id = models.PositiveBigIntegerField(help_text=_("The record the old slug now leads to."))
     reason = models.CharField(max_length=20, choices=[("renamed", "Renamed"), ("merged", "Merged")])
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["model", "old_slug"]
-        verbose_name = "old address"
+        verbose_name = _("old address")
         constraints = [
             models.UniqueConstraint(fields=["model", "old_slug"], name="slug_redirect_unique"),
         ]

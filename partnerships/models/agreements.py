@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .common import (
     SEARCH_COLUMNS,
@@ -27,16 +28,16 @@ MIN_PARTIES_TO_PUBLISH = 2
 
 
 class AgreementKind(models.TextChoices):
-    STRATEGIC_COOPERATION = "strategic_cooperation", "Strategic cooperation agreement"
-    CO_ESTABLISHMENT = "co_establishment", "Agreement to co-establish an institute or school"
-    COOPERATION = "cooperation", "Cooperation agreement"
-    MEMORANDUM = "memorandum", "Memorandum of understanding"
-    OTHER = "other", "Other"
+    STRATEGIC_COOPERATION = "strategic_cooperation", _("Strategic cooperation agreement")
+    CO_ESTABLISHMENT = "co_establishment", _("Agreement to co-establish an institute or school")
+    COOPERATION = "cooperation", _("Cooperation agreement")
+    MEMORANDUM = "memorandum", _("Memorandum of understanding")
+    OTHER = "other", _("Other")
 
 
 class AgreementStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
 
 
 class Agreement(KeepsOldAddresses, NaturalKeyMixin, TimeStamped):
@@ -48,10 +49,10 @@ class Agreement(KeepsOldAddresses, NaturalKeyMixin, TimeStamped):
     signed_on = models.DateField(
         null=True,
         blank=True,
-        help_text="First day of the stated period: a month is its 1st, a year is 1 January.",
+        help_text=_("First day of the stated period: a month is its 1st, a year is 1 January."),
     )
     signed_on_precision = models.CharField(
-        "precision of the signing date",
+        _("precision of the signing date"),
         max_length=8,
         choices=DatePrecision,
         default=DatePrecision.UNKNOWN,
@@ -59,11 +60,14 @@ class Agreement(KeepsOldAddresses, NaturalKeyMixin, TimeStamped):
     place = models.CharField(
         max_length=200,
         blank=True,
-        help_text="Venue as the source names it, e.g. Ruxin Conference Center.",
+        help_text=_("Venue as the source names it, e.g. Ruxin Conference Center."),
     )
     city = models.CharField(max_length=100, blank=True)
     term_months = models.PositiveSmallIntegerField(
-        "term (months)", null=True, blank=True, help_text="Only when the source states a term."
+        _("term (months)"),
+        null=True,
+        blank=True,
+        help_text=_("Only when the source states a term."),
     )
     summary = models.TextField(blank=True)
     # The agreement's own facts carry their evidence too; parties, people and fields carry
@@ -74,19 +78,19 @@ class Agreement(KeepsOldAddresses, NaturalKeyMixin, TimeStamped):
         null=True,
         blank=True,
         related_name="+",
-        help_text="The document the title, date, place and term below were read from.",
+        help_text=_("The document the title, date, place and term below were read from."),
     )
     title_quote = models.TextField(
-        blank=True, help_text="The sentence naming the agreement, copied verbatim."
+        blank=True, help_text=_("The sentence naming the agreement, copied verbatim.")
     )
     signed_on_quote = models.TextField(
-        blank=True, help_text="The sentence stating when it was signed, copied verbatim."
+        blank=True, help_text=_("The sentence stating when it was signed, copied verbatim.")
     )
     place_quote = models.TextField(
-        blank=True, help_text="The sentence stating where it was signed, copied verbatim."
+        blank=True, help_text=_("The sentence stating where it was signed, copied verbatim.")
     )
     term_quote = models.TextField(
-        blank=True, help_text="The sentence stating its term, copied verbatim."
+        blank=True, help_text=_("The sentence stating its term, copied verbatim.")
     )
     status = models.CharField(
         max_length=10, choices=AgreementStatus, default=AgreementStatus.DRAFT, db_index=True
@@ -121,12 +125,12 @@ class Agreement(KeepsOldAddresses, NaturalKeyMixin, TimeStamped):
             models.CheckConstraint(
                 condition=Q(term_months__isnull=True) | Q(term_months__gt=0),
                 name="agreement_term_positive",
-                violation_error_message="A term, when stated, is at least one month.",
+                violation_error_message=_("A term, when stated, is at least one month."),
             ),
             models.CheckConstraint(
                 condition=Q(status=AgreementStatus.DRAFT) | Q(published_at__isnull=False),
                 name="agreement_published_has_time",
-                violation_error_message="A published agreement records when it was published.",
+                violation_error_message=_("A published agreement records when it was published."),
             ),
         ]
 
@@ -191,7 +195,7 @@ class AgreementParty(NaturalKeyMixin, Cited):
         db_index=False,
     )
     order = models.PositiveSmallIntegerField(
-        default=0, help_text="Order in which the source names the parties."
+        default=0, help_text=_("Order in which the source names the parties.")
     )
 
     objects = NaturalKeyQuerySet.as_manager()
@@ -199,13 +203,13 @@ class AgreementParty(NaturalKeyMixin, Cited):
 
     class Meta:
         ordering = ["agreement", "order", "id"]
-        verbose_name = "party"
-        verbose_name_plural = "parties"
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
         constraints = [
             models.UniqueConstraint(
                 fields=["agreement", "institution"],
                 name="agreement_party_unique",
-                violation_error_message="This institution is already a party to the agreement.",
+                violation_error_message=_("This institution is already a party to the agreement."),
             ),
         ]
         indexes = [models.Index(fields=["institution", "agreement"], name="party_institution_idx")]
@@ -215,12 +219,12 @@ class AgreementParty(NaturalKeyMixin, Cited):
 
 
 class ParticipationRole(models.TextChoices):
-    SIGNED = "signed", "Signed"
-    WITNESSED = "witnessed", "Witnessed"
-    PRESIDED = "presided", "Presided or hosted"
-    SPOKE = "spoke", "Spoke"
-    UNVEILED = "unveiled", "Unveiled the nameplate"
-    ATTENDED = "attended", "Attended"
+    SIGNED = "signed", _("Signed")
+    WITNESSED = "witnessed", _("Witnessed")
+    PRESIDED = "presided", _("Presided or hosted")
+    SPOKE = "spoke", _("Spoke")
+    UNVEILED = "unveiled", _("Unveiled the nameplate")
+    ATTENDED = "attended", _("Attended")
 
 
 class Participation(NaturalKeyMixin, Cited):
@@ -245,7 +249,7 @@ class Participation(NaturalKeyMixin, Cited):
         null=True,
         blank=True,
         related_name="+",
-        help_text="The party the person signed for, when the source says.",
+        help_text=_("The party the person signed for, when the source says."),
     )
     position = models.ForeignKey(
         "partnerships.Position",
@@ -253,7 +257,7 @@ class Participation(NaturalKeyMixin, Cited):
         null=True,
         blank=True,
         related_name="participations",
-        help_text="The title the person held at the ceremony, when the source gives it.",
+        help_text=_("The title the person held at the ceremony, when the source gives it."),
     )
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -266,12 +270,12 @@ class Participation(NaturalKeyMixin, Cited):
             models.UniqueConstraint(
                 fields=["agreement", "person", "role"],
                 name="participation_unique_role",
-                violation_error_message="This person already has this role on this agreement.",
+                violation_error_message=_("This person already has this role on this agreement."),
             ),
             models.CheckConstraint(
                 condition=Q(on_behalf_of__isnull=True) | Q(role=ParticipationRole.SIGNED),
                 name="participation_behalf_only_when_signing",
-                violation_error_message="Only a signatory signs on behalf of a party.",
+                violation_error_message=_("Only a signatory signs on behalf of a party."),
             ),
         ]
         indexes = [models.Index(fields=["person", "agreement"], name="participation_person_idx")]
@@ -281,9 +285,11 @@ class Participation(NaturalKeyMixin, Cited):
 
     def clean(self):
         if self.on_behalf_of_id and self.role != ParticipationRole.SIGNED:
-            raise ValidationError({"on_behalf_of": "Only a signatory signs on behalf of a party."})
+            raise ValidationError(
+                {"on_behalf_of": _("Only a signatory signs on behalf of a party.")}
+            )
         if self.position_id and self.person_id and self.position.person_id != self.person_id:
-            raise ValidationError({"position": "Choose a position held by this person."})
+            raise ValidationError({"position": _("Choose a position held by this person.")})
         if (
             self.on_behalf_of_id
             and self.agreement_id
@@ -292,7 +298,11 @@ class Participation(NaturalKeyMixin, Cited):
             ).exists()
         ):
             raise ValidationError(
-                {"on_behalf_of": "Choose one of the agreement’s parties: add it as a party first."}
+                {
+                    "on_behalf_of": _(
+                        "Choose one of the agreement’s parties: add it as a party first."
+                    )
+                }
             )
 
 
@@ -315,7 +325,7 @@ class AgreementFocusArea(NaturalKeyMixin, Cited):
 
     class Meta:
         ordering = ["agreement", "focus_area__name"]
-        verbose_name = "focus area"
+        verbose_name = _("focus area")
         constraints = [
             models.UniqueConstraint(
                 fields=["agreement", "focus_area"], name="agreement_focus_area_unique"
@@ -340,7 +350,7 @@ class AgreementSource(NaturalKeyMixin, models.Model):
 
     class Meta:
         ordering = ["agreement", "source"]
-        verbose_name = "source"
+        verbose_name = _("source")
         constraints = [
             models.UniqueConstraint(fields=["agreement", "source"], name="agreement_source_unique"),
         ]
@@ -350,14 +360,14 @@ class AgreementSource(NaturalKeyMixin, models.Model):
 
 
 class EstablishedBodyKind(models.TextChoices):
-    INSTITUTE = "institute", "Institute"
-    SCHOOL = "school", "School"
-    CENTRE = "centre", "Centre"
-    CLASS = "class", "Class or programme"
-    LABORATORY = "laboratory", "Laboratory"
-    ALLIANCE = "alliance", "Alliance"
-    PLATFORM = "platform", "Platform"
-    OTHER = "other", "Other"
+    INSTITUTE = "institute", _("Institute")
+    SCHOOL = "school", _("School")
+    CENTRE = "centre", _("Centre")
+    CLASS = "class", _("Class or programme")
+    LABORATORY = "laboratory", _("Laboratory")
+    ALLIANCE = "alliance", _("Alliance")
+    PLATFORM = "platform", _("Platform")
+    OTHER = "other", _("Other")
 
 
 class EstablishedBody(NaturalKeyMixin, Cited):
@@ -371,18 +381,20 @@ class EstablishedBody(NaturalKeyMixin, Cited):
     name = models.CharField(max_length=250)
     kind = models.CharField(max_length=16, choices=EstablishedBodyKind)
     other_names = models.TextField(
-        blank=True, help_text="Other names and abbreviations the sources use, one per line."
+        blank=True, help_text=_("Other names and abbreviations the sources use, one per line.")
     )
     description = models.TextField(blank=True)
     term_months = models.PositiveSmallIntegerField(
-        "term (months)",
+        _("term (months)"),
         null=True,
         blank=True,
-        help_text="When the source gives this body (or plan) a term of its own, rather than "
-        "the agreement.",
+        help_text=_(
+            "When the source gives this body (or plan) a term of its own, rather than "
+            "the agreement."
+        ),
     )
     planned = models.BooleanField(
-        default=False, help_text="The source announces it as a plan rather than as established."
+        default=False, help_text=_("The source announces it as a plan rather than as established.")
     )
 
     objects = NaturalKeyQuerySet.as_manager()
@@ -390,8 +402,8 @@ class EstablishedBody(NaturalKeyMixin, Cited):
 
     class Meta:
         ordering = ["agreement", "name"]
-        verbose_name = "established body"
-        verbose_name_plural = "established bodies"
+        verbose_name = _("established body")
+        verbose_name_plural = _("established bodies")
         constraints = [
             models.UniqueConstraint(
                 fields=["agreement", "name"], name="established_body_unique_per_agreement"
@@ -399,7 +411,7 @@ class EstablishedBody(NaturalKeyMixin, Cited):
             models.CheckConstraint(
                 condition=Q(term_months__isnull=True) | Q(term_months__gt=0),
                 name="established_body_term_positive",
-                violation_error_message="A term, when stated, is at least one month.",
+                violation_error_message=_("A term, when stated, is at least one month."),
             ),
         ]
 

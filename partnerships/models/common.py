@@ -4,9 +4,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext, gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy as _
 
-NOT_STATED = "Not stated"
+NOT_STATED = gettext_lazy("Not stated")
 
 
 class DatePrecision(models.TextChoices):
@@ -17,21 +19,25 @@ class DatePrecision(models.TextChoices):
     of it is real. ``UNKNOWN`` goes with an empty date.
     """
 
-    DAY = "day", "Day"
-    MONTH = "month", "Month"
-    YEAR = "year", "Year"
-    UNKNOWN = "unknown", "Not stated"
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year")
+    UNKNOWN = "unknown", _("Not stated")
 
 
 def format_partial_date(value, precision):
-    """Write a date only as precisely as the source states it: "2024", "December 2023"."""
+    """Write a date only as precisely as the source states it, in the reader's language.
+
+    "2024", "December 2023", "18 May 2023"; in Chinese 2024年, 2023年12月, 2023年5月18日.
+    The formats are Django date formats kept in the translation catalogue.
+    """
     if value is None or precision == DatePrecision.UNKNOWN:
-        return NOT_STATED
+        return gettext("Not stated")
     if precision == DatePrecision.YEAR:
-        return f"{value.year}"
+        return dateformat.format(value, pgettext("date known to the year", "Y"))
     if precision == DatePrecision.MONTH:
-        return value.strftime("%B %Y")
-    return f"{value.day} {value.strftime('%B %Y')}"
+        return dateformat.format(value, pgettext("date known to the month", "F Y"))
+    return dateformat.format(value, pgettext("date known to the day", "j F Y"))
 
 
 def partial_date_iso(value, precision):
@@ -63,8 +69,10 @@ def partial_date_constraint(date_field, precision_field, name):
         ),
         name=name,
         violation_error_message=(
-            "The date and its precision disagree: leave the date empty when it is not stated, "
-            "store a month as its first day and a year as 1 January."
+            _(
+                "The date and its precision disagree: leave the date empty when it is not stated, "
+                "store a month as its first day and a year as 1 January."
+            )
         ),
     )
 
@@ -72,18 +80,20 @@ def partial_date_constraint(date_field, precision_field, name):
 def clean_partial_date(value, precision, field_name, precision_name):
     """The rule of :func:`partial_date_constraint`, in words an editor understands."""
     if value is None and precision != DatePrecision.UNKNOWN:
-        raise ValidationError({field_name: "Enter the date, or set its precision to “Not stated”."})
+        raise ValidationError(
+            {field_name: _("Enter the date, or set its precision to “Not stated”.")}
+        )
     if value is not None and precision == DatePrecision.UNKNOWN:
         raise ValidationError(
-            {precision_name: "Say whether the source gives the day, the month or only the year."}
+            {precision_name: _("Say whether the source gives the day, the month or only the year.")}
         )
     if value is not None and precision == DatePrecision.MONTH and value.day != 1:
         raise ValidationError(
-            {field_name: "Only the month is known: store it as the first day of that month."}
+            {field_name: _("Only the month is known: store it as the first day of that month.")}
         )
     if value is not None and precision == DatePrecision.YEAR and (value.month, value.day) != (1, 1):
         raise ValidationError(
-            {field_name: "Only the year is known: store it as 1 January of that year."}
+            {field_name: _("Only the year is known: store it as 1 January of that year.")}
         )
 
 
@@ -184,11 +194,11 @@ class Cited(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="The document this fact was read from.",
+        help_text=_("The document this fact was read from."),
     )
     quote = models.TextField(
         blank=True,
-        help_text="The sentence of the source that states this fact, copied verbatim.",
+        help_text=_("The sentence of the source that states this fact, copied verbatim."),
     )
 
     class Meta:
@@ -225,7 +235,9 @@ def web_url_constraint(field, name):
         | Q(**{f"{field}__startswith": "http://"})
         | Q(**{f"{field}__startswith": "https://"}),
         name=name,
-        violation_error_message="Only web addresses starting with http:// or https:// are stored.",
+        violation_error_message=_(
+            "Only web addresses starting with http:// or https:// are stored."
+        ),
     )
 
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from .common import SEARCH_COLUMNS, KeepsOldAddresses, NaturalKeyMixin, record_history
 from .querysets import FocusAreaQuerySet
@@ -21,13 +22,15 @@ class FocusArea(KeepsOldAddresses, NaturalKeyMixin, models.Model):
         null=True,
         blank=True,
         related_name="children",
-        help_text="The broader field this one belongs to; empty for a top-level field.",
+        help_text=_("The broader field this one belongs to; empty for a top-level field."),
     )
     description = models.TextField(blank=True)
     synonyms = models.TextField(
         blank=True,
-        help_text="Other ways sources name this field, one per line (e.g. “medical AI”). "
-        "Drafts from press releases map phrases to fields through these.",
+        help_text=_(
+            "Other ways sources name this field, one per line (e.g. “medical AI”). "
+            "Drafts from press releases map phrases to fields through these."
+        ),
     )
     search_document = models.TextField(blank=True, editable=False)
     # Weighted full-text vector, maintained on PostgreSQL only (stays empty on SQLite).
@@ -38,12 +41,12 @@ class FocusArea(KeepsOldAddresses, NaturalKeyMixin, models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "focus area"
+        verbose_name = _("focus area")
         constraints = [
             models.CheckConstraint(
                 condition=~Q(parent=F("id")),
                 name="focus_area_not_own_parent",
-                violation_error_message="A field cannot be its own parent.",
+                violation_error_message=_("A field cannot be its own parent."),
             ),
         ]
 
@@ -62,12 +65,12 @@ class FocusArea(KeepsOldAddresses, NaturalKeyMixin, models.Model):
         if self.parent_id is None:
             return
         if self.pk and self.parent_id == self.pk:
-            raise ValidationError({"parent": "A field cannot be its own parent."})
+            raise ValidationError({"parent": _("A field cannot be its own parent.")})
         if self.parent.parent_id is not None:
             raise ValidationError(
-                {"parent": "Choose a top-level field: fields form two levels only."}
+                {"parent": _("Choose a top-level field: fields form two levels only.")}
             )
         if self.pk and self.children.exists():
             raise ValidationError(
-                {"parent": "This field has sub-fields of its own, so it must stay top-level."}
+                {"parent": _("This field has sub-fields of its own, so it must stay top-level.")}
             )

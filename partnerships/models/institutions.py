@@ -6,6 +6,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from .common import (
@@ -23,19 +24,19 @@ from .querysets import InstitutionQuerySet
 
 
 class InstitutionKind(models.TextChoices):
-    UNIVERSITY = "university", "University"
-    MEDICAL_UNIVERSITY = "medical_university", "Medical university or college"
-    HOSPITAL = "hospital", "Hospital"
+    UNIVERSITY = "university", _("University")
+    MEDICAL_UNIVERSITY = "medical_university", _("Medical university or college")
+    HOSPITAL = "hospital", _("Hospital")
     HEALTH_SYSTEM = (
         "health_system",
-        "Health system (NHS trust, Hospital and Health Service, health network)",
+        _("Health system (NHS trust, Hospital and Health Service, health network)"),
     )
-    RESEARCH_INSTITUTE = "research_institute", "Research institute"
-    ACADEMY = "academy", "Academy"
-    SCHOOL = "school", "School or faculty"
-    GOVERNMENT = "government", "Government body"
-    BOARD = "board", "Board or committee"
-    OTHER = "other", "Other"
+    RESEARCH_INSTITUTE = "research_institute", _("Research institute")
+    ACADEMY = "academy", _("Academy")
+    SCHOOL = "school", _("School or faculty")
+    GOVERNMENT = "government", _("Government body")
+    BOARD = "board", _("Board or committee")
+    OTHER = "other", _("Other")
 
 
 def country_choices():
@@ -55,41 +56,45 @@ class Institution(KeepsOldAddresses, NaturalKeyMixin, TimeStamped):
     ADDRESSED_AS = "institution"
 
     slug = models.SlugField(max_length=120, unique=True)
-    name = models.CharField("full name", max_length=255, help_text="The official English name.")
+    name = models.CharField(
+        _("full name"), max_length=255, help_text=_("The official English name.")
+    )
     kind = models.CharField(max_length=32, choices=InstitutionKind, db_index=True)
     city = models.CharField(max_length=100, blank=True, db_index=True)
     region = models.CharField(
         max_length=100,
         blank=True,
         db_index=True,
-        help_text="State, province, county or region as used locally (Queensland, "
-        "Greater Manchester, Guangdong, Hong Kong SAR).",
+        help_text=_(
+            "State, province, county or region as used locally (Queensland, "
+            "Greater Manchester, Guangdong, Hong Kong SAR)."
+        ),
     )
     country = models.CharField(
         max_length=100,
         blank=True,
         db_index=True,
         choices=country_choices,
-        help_text="As ISO 3166 names it (China, United Kingdom, Australia).",
+        help_text=_("As ISO 3166 names it (China, United Kingdom, Australia)."),
     )
     website = WebURLField()
     ror_id = models.CharField(
-        "ROR ID",
+        _("ROR ID"),
         max_length=9,
         blank=True,
         validators=[RegexValidator(r"^0[a-z0-9]{6}[0-9]{2}$", "A ROR ID looks like 05qbk4x57.")],
-        help_text="Only when verified in the ROR registry (e.g. 05qbk4x57).",
+        help_text=_("Only when verified in the ROR registry (e.g. 05qbk4x57)."),
     )
     wikidata_id = models.CharField(
-        "Wikidata ID",
+        _("Wikidata ID"),
         max_length=20,
         blank=True,
         validators=[RegexValidator(r"^Q[1-9][0-9]*$", "A Wikidata ID looks like Q15568.")],
-        help_text="Only when verified on Wikidata (e.g. Q15568).",
+        help_text=_("Only when verified on Wikidata (e.g. Q15568)."),
     )
     description = models.TextField(blank=True)
     search_document = models.TextField(
-        blank=True, editable=False, help_text="Names, other names and place, for search."
+        blank=True, editable=False, help_text=_("Names, other names and place, for search.")
     )
     # Weighted full-text vector, maintained on PostgreSQL only (stays empty on SQLite).
     search_vector = SearchVectorField(null=True, editable=False)
@@ -126,9 +131,9 @@ class Institution(KeepsOldAddresses, NaturalKeyMixin, TimeStamped):
 class InstitutionNameType(models.TextChoices):
     """As the ROR registry types names."""
 
-    ACRONYM = "acronym", "Acronym"
-    ALIAS = "alias", "Alias"
-    LABEL = "label", "Label in another language"
+    ACRONYM = "acronym", _("Acronym")
+    ALIAS = "alias", _("Alias")
+    LABEL = "label", _("Label in another language")
 
 
 class InstitutionName(NaturalKeyMixin, Cited):
@@ -136,11 +141,11 @@ class InstitutionName(NaturalKeyMixin, Cited):
 
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="names")
     name = models.CharField(max_length=255)
-    name_type = models.CharField("type", max_length=16, choices=InstitutionNameType)
+    name_type = models.CharField(_("type"), max_length=16, choices=InstitutionNameType)
     language = models.CharField(
         max_length=16,
         blank=True,
-        help_text="BCP 47 language tag of the name (en, zh-Hans, zh-Hant); empty for acronyms.",
+        help_text=_("BCP 47 language tag of the name (en, zh-Hans, zh-Hant); empty for acronyms."),
     )
 
     objects = NaturalKeyQuerySet.as_manager()
@@ -148,7 +153,7 @@ class InstitutionName(NaturalKeyMixin, Cited):
 
     class Meta:
         ordering = ["name_type", "name"]
-        verbose_name = "other name"
+        verbose_name = _("other name")
         constraints = [
             models.UniqueConstraint(
                 fields=["institution", "name", "name_type"], name="institution_name_unique"
@@ -163,9 +168,9 @@ class InstitutionName(NaturalKeyMixin, Cited):
 class InstitutionRelationType(models.TextChoices):
     """ROR's parent/child/related links, read from the subject's side."""
 
-    PART_OF = "part_of", "is part of"
-    AFFILIATED_WITH = "affiliated_with", "is affiliated with"
-    RELATED = "related", "is related to"
+    PART_OF = "part_of", _("is part of")
+    AFFILIATED_WITH = "affiliated_with", _("is affiliated with")
+    RELATED = "related", _("is related to")
 
 
 class InstitutionRelation(NaturalKeyMixin, Cited):
@@ -189,7 +194,7 @@ class InstitutionRelation(NaturalKeyMixin, Cited):
             models.CheckConstraint(
                 condition=~Q(subject=F("object")),
                 name="institution_relation_not_self",
-                violation_error_message="An institution cannot be linked to itself.",
+                violation_error_message=_("An institution cannot be linked to itself."),
             ),
         ]
 
@@ -198,4 +203,4 @@ class InstitutionRelation(NaturalKeyMixin, Cited):
 
     def clean(self):
         if self.subject_id and self.subject_id == self.object_id:
-            raise ValidationError({"object": "An institution cannot be linked to itself."})
+            raise ValidationError({"object": _("An institution cannot be linked to itself.")})

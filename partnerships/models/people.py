@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from .common import (
     SEARCH_COLUMNS,
@@ -23,8 +24,8 @@ from .querysets import PersonQuerySet
 
 
 class NameOrder(models.TextChoices):
-    FAMILY_FIRST = "family_first", "Family name first (Wang Chen)"
-    GIVEN_FIRST = "given_first", "Given name first (Nancy Ip)"
+    FAMILY_FIRST = "family_first", _("Family name first (Wang Chen)")
+    GIVEN_FIRST = "given_first", _("Given name first (Nancy Ip)")
 
 
 class Person(KeepsOldAddresses, NaturalKeyMixin, TimeStamped):
@@ -35,12 +36,12 @@ class Person(KeepsOldAddresses, NaturalKeyMixin, TimeStamped):
     given_name = models.CharField(max_length=100, blank=True)
     name_order = models.CharField(max_length=16, choices=NameOrder, default=NameOrder.FAMILY_FIRST)
     native_name = models.CharField(
-        max_length=100, blank=True, help_text="Name in its native script, only where certain."
+        max_length=100, blank=True, help_text=_("Name in its native script, only where certain.")
     )
     honorifics = models.CharField(
         max_length=100,
         blank=True,
-        help_text="Titles the sources use (Prof., Academician); not part of the name.",
+        help_text=_("Titles the sources use (Prof., Academician); not part of the name."),
     )
     search_document = models.TextField(blank=True, editable=False)
     # Weighted full-text vector, maintained on PostgreSQL only (stays empty on SQLite).
@@ -51,7 +52,7 @@ class Person(KeepsOldAddresses, NaturalKeyMixin, TimeStamped):
 
     class Meta:
         ordering = ["family_name", "given_name"]
-        verbose_name_plural = "people"
+        verbose_name_plural = _("people")
         indexes = [
             models.Index(fields=["family_name", "given_name"], name="person_name_idx"),
         ]
@@ -80,13 +81,13 @@ class Position(NaturalKeyMixin, Cited):
     institution = models.ForeignKey(
         "partnerships.Institution", on_delete=models.PROTECT, related_name="positions"
     )
-    title = models.CharField(max_length=200, help_text="E.g. President, Party Secretary.")
-    as_of = models.DateField(null=True, blank=True, help_text="When a source reports it held.")
+    title = models.CharField(max_length=200, help_text=_("E.g. President, Party Secretary."))
+    as_of = models.DateField(null=True, blank=True, help_text=_("When a source reports it held."))
     as_of_precision = models.CharField(
         max_length=8, choices=DatePrecision, default=DatePrecision.UNKNOWN
     )
-    start_date = models.DateField(null=True, blank=True, help_text="Only when a source says.")
-    end_date = models.DateField(null=True, blank=True, help_text="Only when a source says.")
+    start_date = models.DateField(null=True, blank=True, help_text=_("Only when a source says."))
+    end_date = models.DateField(null=True, blank=True, help_text=_("Only when a source says."))
 
     objects = NaturalKeyQuerySet.as_manager()
     history = record_history()
@@ -109,7 +110,7 @@ class Position(NaturalKeyMixin, Cited):
                 | Q(end_date__isnull=True)
                 | Q(end_date__gte=F("start_date")),
                 name="position_ends_after_start",
-                violation_error_message="A position cannot end before it starts.",
+                violation_error_message=_("A position cannot end before it starts."),
             ),
         ]
 
@@ -123,4 +124,4 @@ class Position(NaturalKeyMixin, Cited):
     def clean(self):
         clean_partial_date(self.as_of, self.as_of_precision, "as_of", "as_of_precision")
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": "A position cannot end before it starts."})
+            raise ValidationError({"end_date": _("A position cannot end before it starts.")})

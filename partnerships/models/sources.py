@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from .common import (
     KeepsOldAddresses,
@@ -19,15 +20,15 @@ class Source(KeepsOldAddresses, NaturalKeyMixin, models.Model):
     slug = models.SlugField(max_length=120, unique=True)
     title = models.CharField(max_length=300)
     publisher = models.CharField(max_length=200, blank=True)
-    url = WebURLField("URL", max_length=500, help_text="Only where known.")
+    url = WebURLField("URL", max_length=500, help_text=_("Only where known."))
     published_on = models.DateField(
-        null=True, blank=True, help_text="Empty when the document does not say."
+        null=True, blank=True, help_text=_("Empty when the document does not say.")
     )
     language = models.CharField(max_length=16, default="en")
     document = models.CharField(
         max_length=100,
         blank=True,
-        help_text="File name of the archived copy of the document the record was curated from.",
+        help_text=_("File name of the archived copy of the document the record was curated from."),
     )
     notes = models.TextField(blank=True)
 
@@ -46,14 +47,14 @@ class Source(KeepsOldAddresses, NaturalKeyMixin, models.Model):
 
 
 class SourceCreditRole(models.TextChoices):
-    AUTHOR = "author", "Written by"
-    REPORTER = "reporter", "Reported by"
-    PHOTOGRAPHER = "photographer", "Photographed by"
-    REVIEWER = "reviewer", "Reviewed by"
-    EDITOR = "editor", "Edited by"
-    TRANSLATOR = "translator", "Translated by"
-    DRAFTER = "drafter", "Drafted by"
-    REVISER = "reviser", "Revised by"
+    AUTHOR = "author", _("Written by")
+    REPORTER = "reporter", _("Reported by")
+    PHOTOGRAPHER = "photographer", _("Photographed by")
+    REVIEWER = "reviewer", _("Reviewed by")
+    EDITOR = "editor", _("Edited by")
+    TRANSLATOR = "translator", _("Translated by")
+    DRAFTER = "drafter", _("Drafted by")
+    REVISER = "reviser", _("Revised by")
 
 
 class SourceCredit(NaturalKeyMixin, models.Model):

@@ -24,6 +24,7 @@ from django.db.models import F
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.encoding import force_str
+from django.utils.translation import gettext_lazy as _
 
 from partnerships import caching
 from partnerships.filters import (
@@ -152,165 +153,173 @@ AGREEMENT_KIND_LABELS = _labels(Agreement, "kind")
 INSTITUTION_KIND_LABELS = _labels(Institution, "kind")
 
 AGREEMENT_COLUMNS = (
-    Column("slug", "Stable identifier of the agreement.", _value("slug")),
-    Column("title", "Title of the agreement.", _value("title")),
-    Column("kind", "Kind of agreement, as a code (e.g. strategic_cooperation).", _value("kind")),
-    Column("kind_label", "Kind of agreement, in words.", _display(AGREEMENT_KIND_LABELS, "kind")),
+    Column("slug", _("Stable identifier of the agreement."), _value("slug")),
+    Column("title", _("Title of the agreement."), _value("title")),
+    Column("kind", _("Kind of agreement, as a code (e.g. strategic_cooperation)."), _value("kind")),
+    Column(
+        "kind_label", _("Kind of agreement, in words."), _display(AGREEMENT_KIND_LABELS, "kind")
+    ),
     Column(
         "signed_on",
-        "Signing date in ISO 8601 reduced precision: 2024, 2023-12 or 2023-12-25; "
-        "empty when the source does not state it.",
+        _(
+            "Signing date in ISO 8601 reduced precision: 2024, 2023-12 or 2023-12-25; "
+            "empty when the source does not state it."
+        ),
         lambda r, c: partial_date_iso(r["signed_on"], r["signed_on_precision"]),
     ),
     Column(
         "signed_on_precision",
-        "How much of the signing date the source states: day, month, year or unknown.",
+        _("How much of the signing date the source states: day, month, year or unknown."),
         _value("signed_on_precision"),
     ),
-    Column("place", "Venue of the signing, as the source names it.", _value("place")),
-    Column("city", "City of the signing.", _value("city")),
-    Column("term_months", "Term in months, when the source states one.", _value("term_months")),
+    Column("place", _("Venue of the signing, as the source names it."), _value("place")),
+    Column("city", _("City of the signing."), _value("city")),
+    Column("term_months", _("Term in months, when the source states one."), _value("term_months")),
     Column(
         "party_names",
-        "Names of the parties, in the order the source names them.",
+        _("Names of the parties, in the order the source names them."),
         lambda r, c: [name for name, _ in r["parties"]],
         many=True,
     ),
     Column(
         "party_slugs",
-        "Identifiers of the parties, in the same order as party_names.",
+        _("Identifiers of the parties, in the same order as party_names."),
         lambda r, c: [slug for _, slug in r["parties"]],
         many=True,
     ),
     Column(
         "field_names",
-        "Fields (focus areas) the agreement covers.",
+        _("Fields (focus areas) the agreement covers."),
         lambda r, c: [name for name, _ in r["fields"]],
         many=True,
     ),
     Column(
         "field_slugs",
-        "Identifiers of the fields, in the same order as field_names.",
+        _("Identifiers of the fields, in the same order as field_names."),
         lambda r, c: [slug for _, slug in r["fields"]],
         many=True,
     ),
     Column(
         "established_bodies",
-        "Institutes, schools, centres or classes the agreement set up.",
+        _("Institutes, schools, centres or classes the agreement set up."),
         _value("established_bodies"),
         many=True,
     ),
-    Column("summary", "Summary of what the source reports.", _value("summary")),
+    Column("summary", _("Summary of what the source reports."), _value("summary")),
     Column(
         "source_titles",
-        "Titles of the documents the record was read from.",
+        _("Titles of the documents the record was read from."),
         lambda r, c: [title for _, title, _ in r["sources"]],
         many=True,
     ),
     Column(
         "source_urls",
-        "Addresses of those documents, where known (same order as source_titles; "
-        "empty where not known).",
+        _(
+            "Addresses of those documents, where known (same order as source_titles; "
+            "empty where not known)."
+        ),
         lambda r, c: [url for _, _, url in r["sources"]],
         many=True,
     ),
     Column(
         "published_at",
-        "When the record was published in the directory (ISO 8601, UTC).",
+        _("When the record was published in the directory (ISO 8601, UTC)."),
         lambda r, c: _iso(r["published_at"]),
     ),
     Column(
         "url",
-        "Address of the agreement's page.",
+        _("Address of the agreement's page."),
         lambda r, c: c.link("agreement-detail", r["slug"]),
     ),
 )
 
 INSTITUTION_COLUMNS = (
-    Column("slug", "Stable identifier of the institution.", _value("slug")),
-    Column("name", "Official English name.", _value("name")),
-    Column("kind", "Kind of institution, as a code (e.g. hospital).", _value("kind")),
+    Column("slug", _("Stable identifier of the institution."), _value("slug")),
+    Column("name", _("Official English name."), _value("name")),
+    Column("kind", _("Kind of institution, as a code (e.g. hospital)."), _value("kind")),
     Column(
-        "kind_label", "Kind of institution, in words.", _display(INSTITUTION_KIND_LABELS, "kind")
+        "kind_label", _("Kind of institution, in words."), _display(INSTITUTION_KIND_LABELS, "kind")
     ),
     Column(
         "other_names",
-        "Abbreviations, aliases and names in other languages.",
+        _("Abbreviations, aliases and names in other languages."),
         _value("other_names"),
         many=True,
     ),
-    Column("city", "City.", _value("city")),
-    Column("region", "Province, municipality or SAR.", _value("region")),
-    Column("country", "Country.", _value("country")),
-    Column("website", "Official website.", _value("website")),
-    Column("ror_id", "ROR identifier, only where verified.", _value("ror_id")),
-    Column("wikidata_id", "Wikidata identifier, only where verified.", _value("wikidata_id")),
+    Column("city", _("City."), _value("city")),
+    Column("region", _("Province, municipality or SAR."), _value("region")),
+    Column("country", _("Country."), _value("country")),
+    Column("website", _("Official website."), _value("website")),
+    Column("ror_id", _("ROR identifier, only where verified."), _value("ror_id")),
+    Column("wikidata_id", _("Wikidata identifier, only where verified."), _value("wikidata_id")),
     Column(
         "agreement_count",
-        "Number of published agreements it is a party to.",
+        _("Number of published agreements it is a party to."),
         _value("agreement_count"),
     ),
     Column(
         "url",
-        "Address of the institution's page.",
+        _("Address of the institution's page."),
         lambda r, c: c.link("institution-detail", r["slug"]),
     ),
 )
 
 PERSON_COLUMNS = (
-    Column("slug", "Stable identifier of the person.", _value("slug")),
+    Column("slug", _("Stable identifier of the person."), _value("slug")),
     Column(
         "name",
-        "Name in the person's own order (Wang Chen, Nancy Ip).",
+        _("Name in the person's own order (Wang Chen, Nancy Ip)."),
         # The model's own rule, read from the row rather than from an instance.
         lambda r, c: Person.display_name.fget(_Attributes(r)),
     ),
-    Column("family_name", "Family name.", _value("family_name")),
-    Column("given_name", "Given name.", _value("given_name")),
+    Column("family_name", _("Family name."), _value("family_name")),
+    Column("given_name", _("Given name."), _value("given_name")),
     Column(
         "name_order",
-        "Display order of the name: family_first or given_first.",
+        _("Display order of the name: family_first or given_first."),
         _value("name_order"),
     ),
-    Column("native_name", "Name in its native script, where certain.", _value("native_name")),
-    Column("honorifics", "Titles the sources use (Prof., Academician).", _value("honorifics")),
+    Column("native_name", _("Name in its native script, where certain."), _value("native_name")),
+    Column("honorifics", _("Titles the sources use (Prof., Academician)."), _value("honorifics")),
     Column(
         "positions",
-        "Positions held, as “title, institution”, as of the dates the sources report.",
+        _("Positions held, as “title, institution”, as of the dates the sources report."),
         lambda r, c: [f"{title}, {name}" for title, name, _ in r["positions"]],
         many=True,
     ),
     Column(
         "position_institution_slugs",
-        "Identifiers of the institutions of those positions, in the same order.",
+        _("Identifiers of the institutions of those positions, in the same order."),
         lambda r, c: [slug for _, _, slug in r["positions"]],
         many=True,
     ),
     Column(
         "agreement_count",
-        "Number of published agreements at whose signing the person took part.",
+        _("Number of published agreements at whose signing the person took part."),
         _value("agreement_count"),
     ),
-    Column("url", "Address of the person's page.", lambda r, c: c.link("person-detail", r["slug"])),
+    Column(
+        "url", _("Address of the person's page."), lambda r, c: c.link("person-detail", r["slug"])
+    ),
 )
 
 FIELD_COLUMNS = (
-    Column("slug", "Stable identifier of the field.", _value("slug")),
-    Column("name", "Name of the field.", _value("name")),
+    Column("slug", _("Stable identifier of the field."), _value("slug")),
+    Column("name", _("Name of the field."), _value("name")),
     Column(
         "parent_slug",
-        "Identifier of the broader field; empty for a top-level field.",
+        _("Identifier of the broader field; empty for a top-level field."),
         _value("parent_slug"),
     ),
-    Column("parent_name", "Name of the broader field.", _value("parent_name")),
-    Column("description", "What the field covers.", _value("description")),
+    Column("parent_name", _("Name of the broader field."), _value("parent_name")),
+    Column("description", _("What the field covers."), _value("description")),
     Column(
         "agreement_count",
-        "Number of published agreements in the field, its sub-fields included.",
+        _("Number of published agreements in the field, its sub-fields included."),
         _value("agreement_count"),
     ),
     Column(
-        "url", "Address of the field's page.", lambda r, c: c.link("focusarea-detail", r["slug"])
+        "url", _("Address of the field's page."), lambda r, c: c.link("focusarea-detail", r["slug"])
     ),
 )
 
@@ -526,7 +535,7 @@ EXPORTS = {
     for export in (
         Export(
             "agreements",
-            "Agreements",
+            _("Agreements"),
             AgreementFilterSet,
             agreement_rows,
             AGREEMENT_COLUMNS,
@@ -534,14 +543,14 @@ EXPORTS = {
         ),
         Export(
             "institutions",
-            "Institutions",
+            _("Institutions"),
             InstitutionFilterSet,
             institution_rows,
             INSTITUTION_COLUMNS,
             read_institutions,
         ),
-        Export("people", "People", PersonFilterSet, person_rows, PERSON_COLUMNS, read_people),
-        Export("fields", "Fields", FocusAreaFilterSet, field_rows, FIELD_COLUMNS, read_fields),
+        Export("people", _("People"), PersonFilterSet, person_rows, PERSON_COLUMNS, read_people),
+        Export("fields", _("Fields"), FocusAreaFilterSet, field_rows, FIELD_COLUMNS, read_fields),
     )
 }
 

@@ -6,7 +6,9 @@ from django import template
 from django.core.exceptions import DisallowedHost
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
+from partnerships.models.common import DatePrecision, format_partial_date
 from partnerships.models.common import web_url as _web_url
 from partnerships.search import query_words
 from partnerships.site import absolute_url as site_absolute_url
@@ -41,7 +43,7 @@ def highlight(text, query=""):
 @register.filter
 def not_stated(value):
     """What a source does not state is said to be so, never left blank."""
-    return value if value not in (None, "") else "Not stated"
+    return value if value not in (None, "") else gettext("Not stated")
 
 
 CURATOR_NOTE = re.compile(r"\s*\[Curator['’]s note:?\s*(?P<note>.*?)\]\s*$", re.DOTALL)
@@ -79,3 +81,15 @@ def web_url(value):
 def page_section(url_name):
     """The record kind a page belongs to (``agreement-detail`` → ``agreement``), for the menu."""
     return (url_name or "").split("-")[0]
+
+
+@register.filter
+def full_date(value):
+    """A full date in the reader's language: 18 May 2023, 2023年5月18日."""
+    return format_partial_date(value, DatePrecision.DAY) if value else ""
+
+
+@register.simple_tag
+def party_names(agreement):
+    """The parties' names joined with the language's “and”."""
+    return gettext(" and ").join(link.institution.name for link in agreement.party_links.all())
