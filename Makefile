@@ -14,13 +14,15 @@ PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 python3 \
 	  command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	  && { command -v $$c; break; }; done)
 
-.PHONY: help run install migrate data test test-fast test-browser lint format check bench clean messages
+.PHONY: help run install migrate data test test-fast test-browser lint format check bench vnu slow-clients clean messages
 
 help:
 	@echo "make run           set up everything and serve http://$(HOST):$(PORT) (SQLite)"
 	@echo "make test          the whole suite: lint, checks, tests (DATABASE_URL selects PostgreSQL)"
 	@echo "make test-browser  browser journeys in headless Chromium"
 	@echo "make bench         the 100,000-agreement benchmark on PostgreSQL"
+	@echo "make vnu           fetch the Nu HTML Checker (npm vnu-jar; needs npm and Java)"
+	@echo "make slow-clients  16 slow clients against nginx + gunicorn (needs nginx)"
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -86,6 +88,14 @@ $(VENV)/.bench-installed: $(VENV)/.installed pyproject.toml
 
 bench: $(VENV)/.bench-installed
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The Nu HTML Checker's jar, from npm, into var/vnu (tests/test_nu_html_checker.py).
+VNU_VERSION := 26.9.27
+vnu:
+	npm install --no-save --no-audit --no-fund --prefix var/vnu vnu-jar@$(VNU_VERSION)
+
+slow-clients: install
+	$(BIN)/python deploy/check_slow_clients.py
 
 clean:
 	rm -rf $(VENV) var

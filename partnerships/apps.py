@@ -7,7 +7,7 @@ class PartnershipsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals
+        from . import signals, site  # noqa: F401 - site registers its deploy check.
         from .curation import addresses
 
         signals.connect()

@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.utils import translation
 
+from .http import directory_version
 from .models import DirectoryVersion, FocusArea
 from .models.querysets import sees_drafts
 
@@ -84,7 +85,7 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        key = self.is_cacheable_request(request) and page_key(request, DirectoryVersion.current())
+        key = self.is_cacheable_request(request) and page_key(request, directory_version(request))
         if not key:
             return self.get_response(request)
         response = cache.get(key)

@@ -6,6 +6,7 @@ throwaway secret key). Production sets ``DJANGO_DEBUG=0`` and must then provide
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -58,6 +59,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "django.contrib.sitemaps",
+    "axes",
+    "corsheaders",
     "django_filters",
     "rest_framework",
     "drf_spectacular",
@@ -69,9 +72,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "partnerships.site.SiteOriginMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     # Any 404 of a renamed or merged record becomes a 301 to its address now.
     "partnerships.curation.addresses.OldAddressRedirectMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "partnerships.http.PublicGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Before the page cache: the cache key holds the language this chooses.
     "partnerships.i18n.ReaderLanguageMiddleware",
@@ -81,8 +86,11 @@ MIDDLEWARE = [
     # Records who made each change in the records' history.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "partnerships.http.ConditionalPublicResponseMiddleware",
+    "partnerships.api.throttling.RateLimitHeadersMiddleware",
     "partnerships.caching.PublicPageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "partnerships.urls"
@@ -139,6 +147,27 @@ elif CACHE_URL:
     raise ImproperlyConfigured(f"CACHE_URL must be a redis:// address, not {CACHE_URL!r}.")
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Login limits (login_protection.py): axes first, so a locked-out attempt hashes nothing.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "partnerships.login_protection.client_address"
+AXES_LOCKOUT_CALLABLE = "partnerships.login_protection.locked_out"
+
+# Argon2id at a cost that keeps guessing off the CPU (measured in login_protection.py);
+# the others verify older hashes, which are upgraded at the next login.
+PASSWORD_HASHERS = [
+    "partnerships.login_protection.ModestArgon2PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -213,8 +242,24 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
 
+# Any origin may read the API, downloads, feeds, sitemaps and schema (GET only, never
+# with cookies); the admin and pages get no CORS header at all.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_URLS_REGEX = r"^/(api/|feeds/|data/.+|sitemap[^/]*\.xml$|[a-z]+/export\.(csv|json)$)"
+CORS_EXPOSE_HEADERS = ["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After"]
+
+# Requests per client address to the API; empty turns the limit off.
+API_RATE_LIMIT = env("API_RATE_LIMIT", "600/minute")
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_THROTTLE_CLASSES": ["partnerships.api.throttling.AddressRateThrottle"],
+    # The client address: REMOTE_ADDR, or the proxy's X-Forwarded-For entry behind one.
+    "NUM_PROXIES": 1 if BEHIND_PROXY else 0,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

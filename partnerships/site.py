@@ -9,6 +9,7 @@ sitemaps), so nothing a client puts in ``Host`` can end up in a page. Without it
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.checks import Tags, Warning, register
 from django.core.exceptions import DisallowedHost
 from django.http import HttpResponseNotAllowed, HttpResponsePermanentRedirect
 
@@ -49,3 +50,25 @@ class SiteOriginMiddleware:
             if request.scheme != site.scheme:
                 return HttpResponsePermanentRedirect(settings.SITE_URL + request.get_full_path())
         return self.get_response(request)
+
+
+@register(Tags.security, deploy=True)
+def check_site_url(app_configs, **kwargs):
+    """``manage.py check --deploy``: production names its origin and its proxy."""
+    if not settings.SITE_URL:
+        return [
+            Warning(
+                "DJANGO_SITE_URL is not set: absolute URLs follow each request's Host header.",
+                hint="Set it to the site's origin, e.g. https://partnerships.example.org.",
+                id="partnerships.W001",
+            )
+        ]
+    if settings.SITE_URL.startswith("https://") and not settings.SECURE_PROXY_SSL_HEADER:
+        return [
+            Warning(
+                "DJANGO_SITE_URL is https but no proxy header says a request came over https.",
+                hint="Behind nginx (deploy/nginx/), set DJANGO_BEHIND_PROXY=1.",
+                id="partnerships.W002",
+            )
+        ]
+    return []

@@ -33,3 +33,8 @@ urlpatterns += [
     path("", include("partnerships.open_data.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "partnerships.errors.bad_request"
+handler403 = "partnerships.errors.permission_denied"
+handler404 = "partnerships.errors.page_not_found"
+handler500 = "partnerships.errors.server_error"

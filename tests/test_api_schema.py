@@ -21,6 +21,8 @@ from partnerships.wsgi import application
 # client calls the app as "localhost", whatever DJANGO_ALLOWED_HOSTS says.
 with override_settings(ALLOWED_HOSTS=["localhost"]):
     schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
+# Schemathesis's WSGI client asks for gzip but does not unpack it.
+PLAIN = {"Accept-Encoding": "identity"}
 
 
 @pytest.fixture(autouse=True)
@@ -39,7 +41,7 @@ def directory(curated, settings):
 @schema.parametrize()
 @hypothesis_settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 def test_the_api_answers_every_request_its_schema_allows(case):
-    case.call_and_validate(checks=[not_a_server_error, response_schema_conformance])
+    case.call_and_validate(headers=PLAIN, checks=[not_a_server_error, response_schema_conformance])
 
 
 RECORDS = {
@@ -58,9 +60,10 @@ def test_every_curated_record_matches_the_schema(kind):
     checks = [not_a_server_error, response_schema_conformance]
     slugs = list(RECORDS[kind]().values_list("slug", flat=True))
 
-    schema[f"/api/{kind}/"]["GET"].Case(query={}).call_and_validate(checks=checks)
+    schema[f"/api/{kind}/"]["GET"].Case(query={}).call_and_validate(headers=PLAIN, checks=checks)
     detail = schema[f"/api/{kind}/{{slug}}/"]["GET"]
     for slug in slugs:
-        response = detail.Case(path_parameters={"slug": slug}).call_and_validate(checks=checks)
+        case = detail.Case(path_parameters={"slug": slug})
+        response = case.call_and_validate(headers=PLAIN, checks=checks)
         assert response.status_code == 200
     assert slugs

@@ -100,8 +100,7 @@ def test_the_site_url_names_the_allowed_host(monkeypatch, restore_settings_modul
 def test_session_cookie_is_host_prefixed_over_https(client, settings, django_user_model):
     settings.SESSION_COOKIE_SECURE = True
     settings.SESSION_COOKIE_NAME = "__Host-sessionid"
-    django_user_model.objects.create_superuser("admin", "a@example.org", "a-long-password-1")
-    assert client.login(username="admin", password="a-long-password-1")
+    client.force_login(django_user_model.objects.create_superuser("admin", "a@example.org"))
     response = client.get("/admin/", secure=True)
     assert response.status_code == 200
     cookie = client.cookies["__Host-sessionid"]

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.test import override_settings
 
+from partnerships.site import check_site_url
 from tests.factories import AgreementFactory, InstitutionFactory
 from tests.test_html_validity import PAGES
 
@@ -93,3 +94,12 @@ def test_trace_is_refused(client, db, url):
 def test_every_page_type_has_a_canonical_link_on_the_site(client, curated, site_url, url):
     response = get(client, url)
     assert canonical(response) == SITE + url.split("?")[0]
+
+
+def test_the_deploy_check_asks_for_the_site_url(settings):
+    settings.SITE_URL = ""
+    assert [w.id for w in check_site_url(None)] == ["partnerships.W001"]
+    settings.SITE_URL, settings.SECURE_PROXY_SSL_HEADER = SITE, None
+    assert [w.id for w in check_site_url(None)] == ["partnerships.W002"]
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    assert check_site_url(None) == []
