@@ -240,6 +240,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    # Not its start-up banner on every command; failed sign-ins are still logged.
+    "loggers": {"axes.apps": {"level": "WARNING"}},
 }
 
 # Any origin may read the API, downloads, feeds, sitemaps and schema (GET only, never

@@ -95,7 +95,10 @@ def test_the_admin_is_titled_for_editors(admin_client):
 def test_only_the_directory_and_accounts_are_registered():
     registered = {model._meta.label for model in django_admin.site._registry}
 
-    assert registered == {model._meta.label for model in EVERY_MODEL} | {"auth.User", "auth.Group"}
+    accounts = {"auth.User", "auth.Group"}
+    # django-axes: sign-in attempts and logins, where an administrator unlocks an account.
+    sign_ins = {"axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog"}
+    assert registered == {model._meta.label for model in EVERY_MODEL} | accounts | sign_ins
 
 
 @pytest.mark.parametrize("model", EVERY_MODEL, ids=lambda model: model.__name__)

@@ -177,3 +177,5 @@ def test_a_page_500_is_the_sites_html_page(db, monkeypatch):
     response = Client(raise_request_exception=False).get("/agreements/")
     assert response.status_code == 500
     assert response["Content-Type"].startswith("text/html")
+    assert "Something went wrong on our side" in response.text
+    assert "<style" not in response.text and "<script" not in response.text  # CSP
