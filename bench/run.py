@@ -217,10 +217,8 @@ def make_pools(size, seed):
         (f"/institutions/{slug}/", None) for slug in rng.sample(slugs, min(size, len(slugs)))
     ]
 
-    counts = {
-        area.slug: area.agreement_count
-        for area in FocusArea.objects.with_agreement_counts().only("slug")
-    }
+    counted = FocusArea.objects.agreement_counts()
+    counts = {slug: counted.get(pk, 0) for pk, slug in FocusArea.objects.values_list("pk", "slug")}
     pages = [
         (slug, page)
         for slug in fields
@@ -243,10 +241,9 @@ def sample_paths():
     from partnerships.models import Agreement, FocusArea, Institution
 
     published = Agreement.objects.published()
-    field = (
-        FocusArea.objects.top_level().with_agreement_counts().order_by("-agreement_count", "slug")
-    )
-    field = field.values_list("slug", flat=True).first()
+    counts = FocusArea.objects.agreement_counts()
+    tops = FocusArea.objects.top_level().order_by("slug").values_list("pk", "slug")
+    field = max(tops, key=lambda top: counts.get(top[0], 0))[1] if tops else None
     year = (
         published.exclude(signed_on=None)
         .values("signed_on__year")

@@ -17,6 +17,7 @@ from .models import (
     AgreementFocusArea,
     AgreementKind,
     AgreementParty,
+    AgreementStatus,
     FocusArea,
     Institution,
     InstitutionKind,
@@ -225,7 +226,9 @@ def institution_facets(filterset):
 def person_facets(filterset):
     people = filterset.queryset_without("role")
     rows = (
-        Participation.objects.filter(person__in=people.values("pk"), agreement__status="published")
+        Participation.objects.filter(
+            person__in=people.values("pk"), agreement__status=AgreementStatus.PUBLISHED
+        )
         .values("role")
         .annotate(count=Count("person", distinct=True))
         .order_by("-count", "role")

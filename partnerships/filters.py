@@ -19,6 +19,7 @@ from .models import (
     AgreementFocusArea,
     AgreementKind,
     AgreementParty,
+    AgreementStatus,
     FocusArea,
     Institution,
     InstitutionKind,
@@ -26,6 +27,7 @@ from .models import (
     Person,
     Position,
 )
+from .models.querysets import NEWEST_FIRST
 
 SLUG_PATTERN = re.compile(r"^[-a-zA-Z0-9_]{1,160}$")
 MAX_VALUES = 20
@@ -162,7 +164,7 @@ class DateRangeForm(forms.Form):
 
 
 SORT_CHOICES = {
-    "newest": (_("Newest first"), ("-signed_on", "title", "pk")),
+    "newest": (_("Newest first"), NEWEST_FIRST),
     "oldest": (_("Oldest first"), ("signed_on", "title", "pk")),
     "title": (_("Title A–Z"), ("title", "pk")),
     "recent": (_("Recently added"), ("-published_at", "pk")),
@@ -375,7 +377,9 @@ class PersonFilterSet(FacetedFilterSet):
         return queryset.filter(
             Exists(
                 Participation.objects.filter(
-                    person=OuterRef("pk"), role__in=roles, agreement__status="published"
+                    person=OuterRef("pk"),
+                    role__in=roles,
+                    agreement__status=AgreementStatus.PUBLISHED,
                 )
             )
         )

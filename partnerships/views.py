@@ -20,6 +20,7 @@ from .filters import (
 from .models import (
     Agreement,
     AgreementParty,
+    AgreementStatus,
     DirectoryVersion,
     FocusArea,
     Institution,
@@ -29,6 +30,7 @@ from .models import (
     Position,
     Source,
 )
+from .models.querysets import in_order_of
 from .site import absolute_url
 
 PAGE_SIZE = 20
@@ -57,11 +59,10 @@ def paginate(request, queryset, per_page=PAGE_SIZE, cache_as=None):
     else:
         key = (*caching.request_key(request, ignored=()), per_page)
         count, number, ids = caching.cached(f"page:{cache_as}", key, locate)
-    by_id = {record.pk: record for record in queryset.order_by().filter(pk__in=ids)}
     paginator = Paginator(queryset, per_page)
     paginator.count = count  # Already counted: no second COUNT query.
     page = paginator.page(number) if count else paginator.get_page(1)
-    page.object_list = [by_id[pk] for pk in ids if pk in by_id]
+    page.object_list = in_order_of(queryset, ids)
     notice = None
     if raw != str(page.number) and raw != "1":
         notice = _("There is no page “%(asked)s”; showing page %(number)s of %(count)s.") % {
@@ -260,7 +261,7 @@ class InstitutionDetailView(DetailView):
             Agreement.objects.visible_to(self.request.user)
             .involving(institution)
             .for_list()
-            .order_by("-signed_on", "title", "pk")
+            .newest_first()
         )
         page, notice = paginate(self.request, agreements, cache_as=type(self).__name__)
 
@@ -324,10 +325,7 @@ class FocusAreaDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         area = self.object
         agreements = (
-            Agreement.objects.visible_to(self.request.user)
-            .in_field(area)
-            .for_list()
-            .order_by("-signed_on", "title", "pk")
+            Agreement.objects.visible_to(self.request.user).in_field(area).for_list().newest_first()
         )
         page, notice = paginate(self.request, agreements, cache_as=type(self).__name__)
         published = Agreement.objects.published().in_field(area)
@@ -377,7 +375,7 @@ def home(request):
             "institutions": Institution.objects.filter(
                 Exists(
                     AgreementParty.objects.filter(
-                        institution=OuterRef("pk"), agreement__status="published"
+                        institution=OuterRef("pk"), agreement__status=AgreementStatus.PUBLISHED
                     )
                 )
             ).count(),
@@ -456,8 +454,7 @@ def search_everything(request):
                 f"search:{kind}", (*caching.request_key(request), query), locate, version
             )
             total += count
-            by_id = {row.pk: row for row in queryset.filter(pk__in=ids)}
-            rows = [by_id[pk] for pk in ids if pk in by_id]
+            rows = in_order_of(queryset, ids)
             if rows and count_rows:
                 attach_counts(rows, count_rows([row.pk for row in rows]))
             sections.append(

@@ -468,7 +468,8 @@ def _instance_field(f):
         "parent_slug": f.parent.slug if f.parent_id else None,
         "parent_name": f.parent.name if f.parent_id else None,
         "description": f.description,
-        "agreement_count": f.agreement_count,
+        # Counted independently of the export's grouped counts: sub-fields included.
+        "agreement_count": Agreement.objects.published().in_field(f).count(),
         "url": "http://testserver" + f.get_absolute_url(),
     }
 

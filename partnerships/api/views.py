@@ -36,10 +36,14 @@ from partnerships.models import (
     AgreementFocusArea,
     AgreementParty,
     DirectoryVersion,
+    FocusArea,
+    Institution,
     InstitutionRelation,
     Participation,
+    Person,
 )
-from partnerships.open_data import exports
+from partnerships.models.querysets import grouped, in_order_of
+from partnerships.open_data import exports  # documented on the API page
 from partnerships.open_data.views import filter_errors
 from partnerships.site import absolute_url
 
@@ -95,8 +99,7 @@ class DirectoryPagination(PageNumberPagination):
         paged = (*caching.request_key(request, ignored=("page",)), page_size, self.page.number)
         ids = caching.cached("api-page", paged, locate, version)
         if not fetched and ids:
-            by_id = {record.pk: record for record in queryset.order_by().filter(pk__in=ids)}
-            fetched = [by_id[pk] for pk in ids if pk in by_id]
+            fetched = in_order_of(queryset, ids)
         self.page.object_list = fetched
         return fetched
 
@@ -193,14 +196,14 @@ class AgreementViewSet(DirectoryViewSet):
     def decorate(self, records):
         ids = [record.pk for record in records]
         # As ``for_list()`` orders them: parties as the source names them, fields by name.
-        parties = exports.grouped(
+        parties = grouped(
             AgreementParty.objects.filter(agreement_id__in=ids)
             .order_by("agreement_id", "order", "id")
             .values_list(
                 "agreement_id", "institution__slug", "institution__name", "institution__kind"
             )
         )
-        fields = exports.grouped(
+        fields = grouped(
             AgreementFocusArea.objects.filter(agreement_id__in=ids)
             .order_by("agreement_id", "focus_area__name")
             .values_list("agreement_id", "focus_area__slug", "focus_area__name")
@@ -226,7 +229,7 @@ class InstitutionViewSet(DirectoryViewSet):
     detail_serializer_class = serializers.InstitutionDetailSerializer
 
     def get_queryset(self):
-        institutions = exports.institution_rows()
+        institutions = Institution.objects.in_name_order()
         if self.action == "retrieve":
             return institutions.prefetch_related(
                 Prefetch(
@@ -250,7 +253,7 @@ class PersonViewSet(DirectoryViewSet):
     detail_serializer_class = serializers.PersonDetailSerializer
 
     def get_queryset(self):
-        people = exports.person_rows()
+        people = Person.objects.in_name_order()
         if self.action == "retrieve":
             return people.prefetch_related(
                 Prefetch(
@@ -275,10 +278,21 @@ class FocusAreaViewSet(DirectoryViewSet):
     detail_serializer_class = serializers.FocusAreaDetailSerializer
 
     def get_queryset(self):
-        fields = exports.field_rows()
+        fields = FocusArea.objects.in_tree_order()
         if self.action == "retrieve":
             return fields.prefetch_related("children")
         return fields
+
+    def get_object(self):
+        field = super().get_object()
+        self.decorate([field])
+        return field
+
+    def decorate(self, records):
+        # The same cached counts as the field pages and the downloads.
+        counts = caching.focus_area_counts()
+        for record in records:
+            record.agreement_count = counts.get(record.pk, 0)
 
 
 @extend_schema(exclude=True)

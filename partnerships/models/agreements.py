@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .common import (
     SEARCH_COLUMNS,
+    AgreementStatus,
     Cited,
     DatePrecision,
     KeepsOldAddresses,
@@ -33,11 +34,6 @@ class AgreementKind(models.TextChoices):
     COOPERATION = "cooperation", _("Cooperation agreement")
     MEMORANDUM = "memorandum", _("Memorandum of understanding")
     OTHER = "other", _("Other")
-
-
-class AgreementStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Published")
 
 
 class Agreement(KeepsOldAddresses, NaturalKeyMixin, TimeStamped):

@@ -11,6 +11,13 @@ from django.utils.translation import gettext_lazy as _
 NOT_STATED = gettext_lazy("Not stated")
 
 
+class AgreementStatus(models.TextChoices):
+    """Only published agreements are shown to readers; drafts are for editors."""
+
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
 class DatePrecision(models.TextChoices):
     """How much of a date a source actually states.
 

@@ -1,9 +1,22 @@
 """Named reads: views, exports and the API only read through these methods."""
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
+from collections import defaultdict
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce
 
-from .common import NaturalKeyQuerySet
+from .common import AgreementStatus, NaturalKeyQuerySet
+
+# Newest first; the title and then the id make the order total, so pages never overlap.
+NEWEST_FIRST = ("-signed_on", "title", "pk")
+PUBLISHED = AgreementStatus.PUBLISHED
+
+
+def in_order_of(queryset, ids):
+    """The records of ``queryset`` with these ids, in the order of ``ids``: a page whose
+    ids were found (and cached) by an expensive query, read back by primary key."""
+    by_id = {record.pk: record for record in queryset.order_by().filter(pk__in=ids)}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def _agreement_focus_area():
@@ -18,9 +31,26 @@ def sees_drafts(user):
     return bool(user is not None and user.is_active and user.is_staff)
 
 
+def grouped(queryset, sort=None):
+    """``{key: [values, …]}`` from ``(key, *values)`` rows, in the rows' order or by ``sort``.
+
+    A single value is kept bare, several as a tuple.
+    """
+    groups = defaultdict(list)
+    for key, *values in queryset:
+        groups[key].append(values[0] if len(values) == 1 else tuple(values))
+    if sort is not None:
+        for values in groups.values():
+            values.sort(key=sort)
+    return groups
+
+
 class AgreementQuerySet(NaturalKeyQuerySet):
     def published(self):
-        return self.filter(status="published")
+        return self.filter(status=PUBLISHED)
+
+    def newest_first(self):
+        return self.order_by(*NEWEST_FIRST)
 
     def visible_to(self, user):
         """Staff see drafts (marked as such); everyone else sees published records only."""
@@ -88,7 +118,7 @@ class AgreementQuerySet(NaturalKeyQuerySet):
                     AgreementParty.objects.filter(agreement=OuterRef("pk"), institution__in=parties)
                 )
             )
-            .order_by("-signed_on", "title", "pk")
+            .newest_first()
         )
 
 
@@ -97,7 +127,7 @@ class InstitutionQuerySet(NaturalKeyQuerySet):
         return self.annotate(
             agreement_count=Count(
                 "party_links__agreement",
-                filter=Q(party_links__agreement__status="published"),
+                filter=Q(party_links__agreement__status=PUBLISHED),
                 distinct=True,
             )
         )
@@ -105,12 +135,16 @@ class InstitutionQuerySet(NaturalKeyQuerySet):
     def for_list(self):
         return self.with_agreement_counts().prefetch_related("names")
 
+    def in_name_order(self):
+        """The institution list of the API and the downloads."""
+        return self.for_list().order_by("name", "pk")
+
     def agreement_counts(self, ids):
         """``{institution id: published agreements}`` for a page of institutions, one query."""
         from .agreements import AgreementParty
 
         return dict(
-            AgreementParty.objects.filter(institution__in=ids, agreement__status="published")
+            AgreementParty.objects.filter(institution__in=ids, agreement__status=PUBLISHED)
             .values("institution")
             .annotate(count=Count("agreement"))
             .values_list("institution", "count")
@@ -124,12 +158,16 @@ class PersonQuerySet(NaturalKeyQuerySet):
         return self.annotate(
             agreement_count=Count(
                 "participations__agreement",
-                filter=Q(participations__agreement__status="published"),
+                filter=Q(participations__agreement__status=PUBLISHED),
                 distinct=True,
             )
         ).prefetch_related(
             Prefetch("positions", queryset=Position.objects.select_related("institution"))
         )
+
+    def in_name_order(self):
+        """The people list of the API and the downloads."""
+        return self.for_list().order_by("family_name", "given_name", "pk")
 
     def for_page(self):
         """Like ``for_list()`` without the count, which would aggregate every person;
@@ -145,7 +183,7 @@ class PersonQuerySet(NaturalKeyQuerySet):
         from .agreements import Participation
 
         return dict(
-            Participation.objects.filter(person__in=ids, agreement__status="published")
+            Participation.objects.filter(person__in=ids, agreement__status=PUBLISHED)
             .values("person")
             .annotate(count=Count("agreement", distinct=True))
             .values_list("person", "count")
@@ -169,7 +207,7 @@ class FocusAreaQuerySet(NaturalKeyQuerySet):
 
         A top-level field counts an agreement in it or in any of its sub-fields once.
         """
-        links = _agreement_focus_area().objects.filter(agreement__status="published")
+        links = _agreement_focus_area().objects.filter(agreement__status=PUBLISHED)
         counts = dict(
             links.values("focus_area")
             .annotate(count=Count("agreement"))
@@ -183,23 +221,3 @@ class FocusAreaQuerySet(NaturalKeyQuerySet):
             .values_list("top", "count")
         )
         return counts
-
-    def with_agreement_counts(self):
-        """Published agreements in each field, its sub-fields included, each counted once.
-
-        For whole lists prefer :meth:`agreement_counts`, two grouped queries for every field.
-        """
-        from .focus_areas import FocusArea
-
-        field = OuterRef(OuterRef("pk"))
-        area_and_children = FocusArea.objects.filter(Q(pk=field) | Q(parent=field)).values("pk")
-        counted = (
-            _agreement_focus_area()
-            .objects.filter(agreement__status="published", focus_area__in=area_and_children)
-            .order_by()
-            .annotate(_group=Value(1))
-            .values("_group")
-            .annotate(n=Count("agreement", distinct=True))
-            .values("n")
-        )
-        return self.annotate(agreement_count=Coalesce(Subquery(counted), Value(0)))

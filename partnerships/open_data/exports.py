@@ -14,7 +14,6 @@ record, so memory stays flat and time goes to writing rows, not to the ORM.
 
 import csv
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +45,7 @@ from partnerships.models import (
     Position,
 )
 from partnerships.models.common import partial_date_iso
+from partnerships.models.querysets import grouped
 
 # Rows read, and completed with their related lists, at a time. The chunk is most of the
 # memory an export holds, so a larger one would not keep it flat between small and large
@@ -342,21 +342,22 @@ def agreement_rows():
         Agreement.objects.published()
         .for_list()
         .prefetch_related("sources", "established_bodies")
-        .order_by("-signed_on", "title", "pk")
+        .newest_first()
     )
 
 
 def institution_rows():
-    return Institution.objects.for_list().order_by("name", "pk")
+    return Institution.objects.in_name_order()
 
 
 def person_rows():
-    return Person.objects.for_list().order_by("family_name", "given_name", "pk")
+    return Person.objects.in_name_order()
 
 
 def field_rows():
-    # Each top-level field followed by its sub-fields, as on the field list.
-    return FocusArea.objects.with_agreement_counts().in_tree_order()
+    # Each top-level field followed by its sub-fields, as on the field list; counted by
+    # read_fields().
+    return FocusArea.objects.in_tree_order()
 
 
 def read(queryset, names, attach=None):
@@ -378,20 +379,6 @@ def read(queryset, names, attach=None):
     if attach and chunk:
         attach(chunk)
     yield from chunk
-
-
-def grouped(queryset, sort=None):
-    """``{key: [values, …]}`` from ``(key, *values)`` rows, in the rows' order or by ``sort``.
-
-    A single value is kept bare, several as a tuple.
-    """
-    groups = defaultdict(list)
-    for key, *values in queryset:
-        groups[key].append(values[0] if len(values) == 1 else tuple(values))
-    if sort is not None:
-        for values in groups.values():
-            values.sort(key=sort)
-    return groups
 
 
 def among(ids):

@@ -25,6 +25,7 @@ from ..models import (
     AgreementKind,
     AgreementParty,
     AgreementSource,
+    AgreementStatus,
     EstablishedBody,
     FocusArea,
     Institution,
@@ -768,7 +769,9 @@ class DirectoryGenerator:
         summary.sources += len(source_ids)
         summary.source_credits += len(credits)
         summary.agreements += len(agreement_ids)
-        summary.published += sum(spec["agreement"][9] == "published" for spec in specs)
+        summary.published += sum(
+            spec["agreement"][9] == AgreementStatus.PUBLISHED for spec in specs
+        )
         summary.parties += len(parties)
         summary.participations += len(participations)
         summary.focus_links += len(focus_links)
@@ -872,7 +875,7 @@ class DirectoryGenerator:
 
         place = self.venue(host) if rng.random() < 0.8 else ""
         city = host.city if rng.random() < 0.9 else ""
-        status = "published" if published else "draft"
+        status = AgreementStatus.PUBLISHED if published else AgreementStatus.DRAFT
         agreement = (slug, title, kind, signed_on, precision, place, city, term, summary, status)
         agreement += (published_at,)  # AGREEMENT_FIELDS
         return {
