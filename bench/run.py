@@ -887,6 +887,11 @@ def write_results(path, context):
         "",
         f"- Date: {context['date']} (UTC); whole run {context['elapsed'] / 60:.1f} min",
         f"- Command: `{context['command']}`",
+        *(
+            ["- **Partial**: written after each page type; those not shown were not measured"]
+            if context.get("partial")
+            else []
+        ),
         f"- Scale: {args.agreements:,} agreements (seed {args.seed}), "
         f"{large['published']:,} published; query counts also at {args.small:,}",
         f"- Load: wrk, {args.connections} connections, {args.threads} threads; per page type "
@@ -911,7 +916,11 @@ def write_results(path, context):
         "",
         "## Data",
         "",
-        f"- Generated {args.agreements:,} agreements in {context['generate_seconds']:.0f} s:",
+        (
+            f"- Generated {args.agreements:,} agreements in {context['generate_seconds']:.0f} s:"
+            if context.get("generate_seconds")
+            else f"- {args.agreements:,} agreements:"
+        ),
         "",
         "```",
         *context["generate_output"].strip().splitlines(),
@@ -1160,6 +1169,11 @@ def parse_args(argv=None):
     )
     parser.add_argument("--output", default=str(BENCH / "RESULTS.md"))
     parser.add_argument("--keep-db", action="store_true", help="Keep the databases afterwards.")
+    parser.add_argument(
+        "--reuse-db",
+        metavar="NAME",
+        help="Measure an existing database (one --keep-db kept) instead of generating one.",
+    )
     parser.add_argument("--_probe", help=argparse.SUPPRESS)
     parser.add_argument("--_probe-options", help=argparse.SUPPRESS)
     argv = sys.argv[1:] if argv is None else argv
@@ -1191,14 +1205,16 @@ def main(argv=None):
     ensure_tools()
     machine = machine_info(args.server)
     tag = f"bench_{os.getpid()}"
-    names = {"large": tag, "small": f"{tag}_small"}
+    names = {"large": args.reuse_db or tag, "small": f"{tag}_small"}
     created, servers = [], []
     workdir = tempfile.mkdtemp(prefix="bench-")
     secret = secrets.token_urlsafe(50)
     context = {"args": args, "machine": machine, "results": {}}
     only = set(args.only.split(",")) if args.only else None
     try:
-        for name in names.values():
+        for key, name in names.items():
+            if key == "large" and args.reuse_db:
+                continue
             admin_sql(args.server, f'CREATE DATABASE "{name}"')
             created.append(name)
         env = {
@@ -1215,19 +1231,25 @@ def main(argv=None):
             "--seed",
             str(args.seed),
         )
-        log(f"generating {args.agreements:,} agreements")
-        generate_started = time.monotonic()
-        output = manage(
-            env["large"],
-            "generate_directory",
-            "--agreements",
-            str(args.agreements),
-            "--seed",
-            str(args.seed),
-        )
-        context["generate_seconds"] = time.monotonic() - generate_started
-        context["generate_output"] = output
-        print(output, flush=True)
+        if args.reuse_db:
+            context["generate_output"] = (
+                f"(database {args.reuse_db} reused, as filled by an earlier run of "
+                "generate_directory; migrated, not generated or timed in this run)"
+            )
+        else:
+            log(f"generating {args.agreements:,} agreements")
+            generate_started = time.monotonic()
+            output = manage(
+                env["large"],
+                "generate_directory",
+                "--agreements",
+                str(args.agreements),
+                "--seed",
+                str(args.seed),
+            )
+            context["generate_seconds"] = time.monotonic() - generate_started
+            context["generate_output"] = output
+            print(output, flush=True)
         manage(env["large"], "collectstatic", "--no-input", "--verbosity", "0")
 
         log("counting queries; drawing the URL pools; exporting for Datasette")
@@ -1240,6 +1262,7 @@ def main(argv=None):
             keep_pools=True, datasette=str(datasette_db),
         )  # fmt: skip
         log(f"pools: {large['pool_sizes']}; Datasette table: {large['datasette_rows']:,} rows")
+        args.agreements = large["agreements"]
 
         gunicorn, base = start_gunicorn(env["large"], free_port(), args.workers, workdir)
         servers.append(gunicorn)
@@ -1262,6 +1285,7 @@ def main(argv=None):
                 context["results"][key] = {"state": "too few URLs", "pool": len(pool)}
                 continue
             context["results"][key] = measure(key, kind, pool, ours, datasette, args, workdir)
+            report(context, started, partial=True)  # a stopped run still leaves its figures
         # Home: one URL, so only cached and cold (an unread parameter makes a new cache key).
         home = {
             "state": "ok",
@@ -1288,8 +1312,16 @@ def main(argv=None):
             log("databases dropped")
         shutil.rmtree(workdir, ignore_errors=True)
 
+    report(context, started)
+
+
+def report(context, started, partial=False):
+    args = context["args"]
     context["elapsed"] = time.monotonic() - started
     context["date"] = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M")
+    context["partial"] = partial
+    if partial or "load_after" not in context:
+        context["load_after"] = os.getloadavg()[0]
     extra = " ".join(sys.argv[1:])
     context["command"] = "make bench" + (f' BENCH_ARGS="{extra}"' if extra else "")
     raw = Path(args.output).with_suffix(".json")
@@ -1299,7 +1331,8 @@ def main(argv=None):
     default = Path(args.output).resolve() == (BENCH / "RESULTS.md").resolve()
     plans = BENCH / "README.md" if default else Path(args.output).with_suffix(".plans.md")
     write_plans(context, plans)
-    log(f"results written to {args.output}; query plans to {plans}")
+    if not partial:
+        log(f"results written to {args.output}; query plans to {plans}")
     print(Path(args.output).read_text())
 
 
