@@ -954,7 +954,7 @@ def write_results(path, context):
                 f" (HTTP {r['status']})" if r.get("status") else ""
             )
             lines.append(f"| {label} | {r.get('pool', '–')} | | {detail} | | | | | | | | |")
-            checks.append((f"{label}: served", False))
+            checks.append((f"{label}: {detail}", False))
             continue
         ours_runs = r["ours"].get("rounds", [])
         ds_runs = r["datasette"].get("rounds", [])
@@ -1325,7 +1325,10 @@ def report(context, started, partial=False):
     extra = " ".join(sys.argv[1:])
     context["command"] = "make bench" + (f' BENCH_ARGS="{extra}"' if extra else "")
     raw = Path(args.output).with_suffix(".json")
-    raw.write_text(json.dumps({**context, "args": vars(args)}, indent=1, default=str))
+    large = {key: value for key, value in context.get("large", {}).items() if key != "pools"}
+    raw.write_text(
+        json.dumps({**context, "args": vars(args), "large": large}, indent=1, default=str)
+    )
     write_results(args.output, context)
     # A run written elsewhere (a trial) keeps its plans beside its results.
     default = Path(args.output).resolve() == (BENCH / "RESULTS.md").resolve()
