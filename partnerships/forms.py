@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import UniqueConstraint
 from django.forms.models import BaseInlineFormSet
 
+from partnerships.models import AgreementParty
+
 
 class EditorInlineFormSet(BaseInlineFormSet):
     """An inline whose duplicate rows are refused with the model constraint's own message.
@@ -32,14 +34,37 @@ class EditorInlineFormSet(BaseInlineFormSet):
         ]
 
 
+def kept_rows(data, prefix, field):
+    """How many rows of the inline ``prefix`` in the posted ``data`` fill ``field`` and are
+    not marked for deletion: another inline of the same page, seen from this one."""
+    try:
+        total = int(data.get(f"{prefix}-TOTAL_FORMS", 0))
+    except ValueError:
+        return 0
+    return sum(
+        1
+        for index in range(min(total, 1000))
+        if data.get(f"{prefix}-{index}-{field}") and not data.get(f"{prefix}-{index}-DELETE")
+    )
+
+
 class AgreementPartyFormSet(EditorInlineFormSet):
-    """The parties of an agreement, checked together: a published agreement has at least two."""
+    """The parties of an agreement, checked together with its sources: a published
+    agreement has a source and at least two parties, each cited by a quote."""
 
     def clean(self):
         super().clean()
         # The admin builds this formset around the agreement as the main form left it,
         # so ``status`` is the status being saved, not the stored one.
-        party_count = sum(1 for form in self.kept_forms() if form.cleaned_data.get("institution"))
-        problems = self.instance.publication_problems(party_count)
+        parties = [
+            AgreementParty(
+                institution=form.cleaned_data["institution"],
+                quote=form.cleaned_data.get("quote") or "",
+            )
+            for form in self.kept_forms()
+            if form.cleaned_data.get("institution")
+        ]
+        sources = kept_rows(self.data, "source_links", "source")
+        problems = self.instance.publication_problems(parties, sources)
         if problems:
-            raise ValidationError(problems, code="too_few_parties")
+            raise ValidationError(problems, code="not_publishable")

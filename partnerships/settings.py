@@ -255,6 +255,9 @@ CORS_EXPOSE_HEADERS = ["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Rese
 # Requests per client address to the API; empty turns the limit off.
 API_RATE_LIMIT = env("API_RATE_LIMIT", "600/minute")
 
+# A merge's reason names both records: longer than the default 100 characters.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [],

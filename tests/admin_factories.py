@@ -50,7 +50,15 @@ def inline_formset(prefix, rows=(), initial=0):
     return data
 
 
-def agreement_form(*, parties=(), participations=(), inlines=AGREEMENT_INLINES, **fields):
+def agreement_form(
+    *,
+    parties=(),
+    participations=(),
+    sources=(),
+    party_quote="",
+    inlines=AGREEMENT_INLINES,
+    **fields,
+):
     """POST data for the agreement add page: the agreement, its parties and its people.
 
     ``parties`` are institutions; ``participations`` are dicts of participation fields.
@@ -70,8 +78,9 @@ def agreement_form(*, parties=(), participations=(), inlines=AGREEMENT_INLINES, 
         **fields,
     }
     rows = {
+        "source_links": [{"source": source.pk} for source in sources],
         "party_links": [
-            {"institution": institution.pk, "order": order}
+            {"institution": institution.pk, "order": order, "quote": party_quote}
             for order, institution in enumerate(parties)
         ],
         "participations": [{"order": 0, **row} for row in participations],
@@ -97,6 +106,11 @@ def agreement_change_form(agreement, *, delete_parties=(), **fields):
         "city": agreement.city,
         "term_months": agreement.term_months or "",
         "status": agreement.status,
+        "evidence_source": agreement.evidence_source_id or "",
+        "title_quote": agreement.title_quote,
+        "signed_on_quote": agreement.signed_on_quote,
+        "place_quote": agreement.place_quote,
+        "term_quote": agreement.term_quote,
         **fields,
     }
     row_fields = {
@@ -104,6 +118,8 @@ def agreement_change_form(agreement, *, delete_parties=(), **fields):
         "party_links": lambda row: {
             "institution": row.institution_id,
             "order": row.order,
+            "source": row.source_id or "",
+            "quote": row.quote,
             **({"DELETE": "on"} if row.institution in delete_parties else {}),
         },
         "participations": lambda row: {

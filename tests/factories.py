@@ -109,3 +109,19 @@ class ParticipationFactory(factory.django.DjangoModelFactory):
     agreement = factory.SubFactory(AgreementFactory)
     person = factory.SubFactory(PersonFactory)
     role = models.ParticipationRole.ATTENDED
+
+
+CITED_SENTENCE = "On 18 May 2023 the two institutions signed a strategic cooperation agreement."
+
+
+def cite(agreement, source=None):
+    """Give an agreement what publishing needs: a source, and the sentences naming its
+    parties and stating its date."""
+    source = source or SourceFactory()
+    models.AgreementSource.objects.get_or_create(agreement=agreement, source=source)
+    agreement.party_links.update(source=source, quote=CITED_SENTENCE)
+    models.Agreement.objects.filter(pk=agreement.pk).update(
+        evidence_source=source, signed_on_quote=CITED_SENTENCE
+    )
+    agreement.refresh_from_db()
+    return agreement

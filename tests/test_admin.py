@@ -21,6 +21,7 @@ EVERY_MODEL = [
     models.InstitutionName,
     models.InstitutionRelation,
     models.Person,
+    models.PersonName,
     models.Position,
     models.Agreement,
     models.AgreementParty,
@@ -62,6 +63,7 @@ def directory(db):
         subject=pumch, relation_type="related", object=beihang
     )
     person = factories.PersonFactory(slug="wang-chen", family_name="Wang", given_name="Chen")
+    models.PersonName.objects.create(person=person, name="WANG Chen")
     position = factories.PositionFactory(person=person, institution=pumch, title="President")
     agreement = factories.AgreementFactory(
         slug="beihang-pumch-2023",
@@ -76,7 +78,8 @@ def directory(db):
         on_behalf_of=pumch,
         position=position,
     )
-    models.AgreementSource.objects.create(agreement=agreement, source=source)
+    factories.cite(agreement, source)
+    agreement.refresh_from_db()
     models.EstablishedBody.objects.create(
         agreement=agreement, name="Union Medical class", kind=models.EstablishedBodyKind.CLASS
     )
@@ -242,7 +245,13 @@ def test_publishing_an_agreement_with_two_parties_saves_it_with_its_publication_
 
     response = admin_client.post(
         admin_url(models.Agreement, "add"),
-        agreement_form(status="published", parties=[first, second]),
+        agreement_form(
+            status="published",
+            parties=[first, second],
+            sources=[factories.SourceFactory()],
+            party_quote=factories.CITED_SENTENCE,
+            signed_on_quote=factories.CITED_SENTENCE,
+        ),
     )
 
     assert response.status_code == 302
@@ -425,8 +434,10 @@ def run_action(client, action, agreements):
 
 
 def test_the_publish_action_publishes_drafts_with_two_parties(admin_client, db):
-    draft = factories.DraftAgreementFactory(
-        title="Draft", parties=factories.InstitutionFactory.create_batch(2)
+    draft = factories.cite(
+        factories.DraftAgreementFactory(
+            title="Draft", parties=factories.InstitutionFactory.create_batch(2)
+        )
     )
 
     response = run_action(admin_client, "publish", [draft])
@@ -438,8 +449,8 @@ def test_the_publish_action_publishes_drafts_with_two_parties(admin_client, db):
 
 
 def test_the_publish_action_refuses_a_draft_with_one_party_and_says_why(admin_client, db):
-    draft = factories.DraftAgreementFactory(
-        title="Lonely", parties=[factories.InstitutionFactory()]
+    draft = factories.cite(
+        factories.DraftAgreementFactory(title="Lonely", parties=[factories.InstitutionFactory()])
     )
 
     response = run_action(admin_client, "publish", [draft])
@@ -524,6 +535,7 @@ def test_adding_a_position_refreshes_the_persons_search_document(admin_client, d
         "slug": person.slug,
         "native_name": "",
         "honorifics": "",
+        **inline_formset("other_names"),
         **inline_formset(
             "positions",
             [
@@ -549,7 +561,11 @@ def test_renaming_a_field_refreshes_its_sub_fields_and_agreements(admin_client, 
 
     admin_client.post(
         admin_url(models.FocusArea, "change", field.pk),
-        {"name": "Medical education and training", "slug": field.slug, "description": ""},
+        {
+            "name": "Medical education and training",
+            "slug": field.slug,
+            "description": "",
+        },
     )
 
     sub_field = models.FocusArea.objects.get(slug="talent-cultivation")

@@ -39,6 +39,13 @@ def test_the_old_address_of_a_renamed_institution_redirects_permanently(
     assert client.get(expected).status_code == 200
 
 
+def test_the_old_chinese_address_leads_to_the_new_chinese_address(client, renamed_institution):
+    response = client.get("/zh-hans/institutions/beihang/")
+
+    assert response.status_code == 301
+    assert response["Location"] == "/zh-hans/institutions/beihang-university/"
+
+
 def test_the_query_string_survives_the_redirect(client, renamed_institution):
     response = client.get("/institutions/beihang/?sort=name")
 
@@ -120,7 +127,10 @@ def test_renaming_a_record_in_the_admin_keeps_the_old_address(admin_client, db):
 
     response = admin_client.post(
         reverse("admin:partnerships_focusarea_change", args=[focus_area.pk]),
-        {"name": "Medical artificial intelligence", "slug": "medical-artificial-intelligence"},
+        {
+            "name": "Medical artificial intelligence",
+            "slug": "medical-artificial-intelligence",
+        },
     )
 
     assert response.status_code == 302

@@ -1,11 +1,14 @@
 """Agreements and everything recorded about their signing."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from partnerships.forms import AgreementPartyFormSet
+from partnerships.curation.people import new_person, read_printed_name
+from partnerships.forms import AgreementPartyFormSet, EditorInlineFormSet
 from partnerships.models import (
     Agreement,
     AgreementFocusArea,
@@ -13,18 +16,43 @@ from partnerships.models import (
     AgreementSource,
     AgreementStatus,
     EstablishedBody,
+    Institution,
     Participation,
+    Position,
 )
 from partnerships.models.agreements import MIN_PARTIES_TO_PUBLISH
+from partnerships.models.common import Cited
 
-from .base import AUDIT_FIELDS, PARTIAL_DATE_RULES, RECORD_FIELDSET, EditorAdmin, EditorInline
+from .base import (
+    AUDIT_FIELDS,
+    PARTIAL_DATE_RULES,
+    RECORD_FIELDSET,
+    TEXT_AREAS,
+    EditorAdmin,
+    EditorInline,
+)
 from .press_release import PressReleaseDraftMixin
 
 PUBLICATION_RULES = (
     "Readers see an agreement only once it is published. Publish only what has been checked "
-    f"against its source, and only with at least {MIN_PARTIES_TO_PUBLISH} parties listed below. "
-    "The publication time is recorded automatically; returning an agreement to draft clears it."
+    f"against its source: it needs a source, at least {MIN_PARTIES_TO_PUBLISH} parties listed "
+    "below each with the sentence that names it, and, when the date is stated, the sentence "
+    "that states it. The publication time is recorded automatically; returning an agreement "
+    "to draft clears it. Rows left without a source cite the agreement’s first source."
 )
+
+
+def first_source(agreement, formsets):
+    """The agreement's first source as the page will save it (or as stored)."""
+    for formset in formsets:
+        if formset.model is AgreementSource:
+            for form in formset.kept_forms():
+                if form.cleaned_data.get("source"):
+                    return form.cleaned_data["source"]
+    if agreement.pk:
+        link = AgreementSource.objects.filter(agreement=agreement).order_by("pk").first()
+        return link.source if link else None
+    return None
 
 
 def _count(number, singular, plural=None):
@@ -54,12 +82,75 @@ class AgreementPartyInline(EditorInline):
         return MIN_PARTIES_TO_PUBLISH if obj is None else 0
 
 
-class ParticipationInline(EditorInline):
+class ParticipationForm(forms.ModelForm):
+    """A participation whose person (and their title then) may be new: typed here, created
+    on save, instead of three separate pages for the person, the position and the row."""
+
+    new_person = forms.CharField(
+        label="or a new person",
+        required=False,
+        max_length=200,
+        help_text="The name as printed, e.g. Prof. FU Wei or Nancy IP: created on save.",
+    )
+    new_title = forms.CharField(
+        label="title then",
+        required=False,
+        max_length=200,
+        help_text="For a new position, e.g. President: held at the institution below (or "
+        "the party signed for), as of the signing date.",
+    )
+    new_title_at = forms.ModelChoiceField(
+        label="at",
+        queryset=Institution.objects.all(),
+        required=False,
+        widget=AutocompleteSelect(Participation._meta.get_field("on_behalf_of"), admin.site),
+    )
+
+    class Meta:
+        model = Participation
+        fields = ["person", "role", "on_behalf_of", "position", "order", "source", "quote"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].required = False
+
+    def clean(self):
+        cleaned_data = super().clean()
+        person, typed = cleaned_data.get("person"), cleaned_data.get("new_person", "").strip()
+        title = cleaned_data.get("new_title", "").strip()
+        if person and typed:
+            self.add_error("new_person", "Choose a person or type a new one, not both.")
+        elif not person and not typed and not self.errors:
+            self.add_error("person", "Choose the person, or type a new person’s name.")
+        if typed and read_printed_name(typed) is None:
+            self.add_error("new_person", "Type the person’s name.")
+        if title and cleaned_data.get("position"):
+            self.add_error("new_title", "Choose a position or type a new title, not both.")
+        if title and not (cleaned_data.get("new_title_at") or cleaned_data.get("on_behalf_of")):
+            self.add_error("new_title_at", "Say at which institution they hold this title.")
+        return cleaned_data
+
+
+class ParticipationInline(admin.StackedInline):
     model = Participation
-    fields = ["person", "role", "on_behalf_of", "position", "order", "source", "quote"]
+    form = ParticipationForm
+    formset = EditorInlineFormSet
+    formfield_overrides = TEXT_AREAS
+    extra = 0
+    show_change_link = True
+    # Stacked, a few fields a line: the row fits a 1,366 px screen.
+    fields = [
+        ("person", "new_person", "role"),
+        ("on_behalf_of", "order"),
+        ("position", "new_title", "new_title_at"),
+        ("source", "quote"),
+    ]
     autocomplete_fields = ["person", "on_behalf_of", "position", "source"]
     verbose_name = _("person at the signing")
     verbose_name_plural = _("people at the signing (who signed, witnessed, spoke, attended…)")
+
+    class Media:
+        js = ["js/admin-participation-positions.js"]
 
 
 class AgreementFocusAreaInline(EditorInline):
@@ -154,24 +245,78 @@ class AgreementAdmin(PressReleaseDraftMixin, EditorAdmin):
         return ", ".join(str(area) for area in obj.focus_areas.all())
 
     def save_model(self, request, obj, form, change):
-        if not obj.is_published:
-            # A draft has not been published; publishing again records the new time.
-            obj.published_at = None
+        # A draft has not been published; publishing again records the new time.
+        obj.record_publication()
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        """Cited rows left without a source cite the agreement's (first) source."""
+        self.default_source = first_source(form.instance, formsets)
+        super().save_related(request, form, formsets, change)
+        agreement = form.instance
+        quoted = any(
+            getattr(agreement, field)
+            for field in ("title_quote", "signed_on_quote", "place_quote", "term_quote")
+        )
+        if self.default_source and quoted and not agreement.evidence_source_id:
+            agreement.evidence_source = self.default_source
+            agreement.save(update_fields=["evidence_source"])
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Participation:
+            self.create_new_people(form.instance, formset)
+        if getattr(self, "default_source", None) and issubclass(formset.model, Cited):
+            for row in formset.kept_forms():
+                if not row.cleaned_data.get("source"):
+                    row.instance.source = self.default_source
+                    row.changed_data.append("source")
+        super().save_formset(request, form, formset, change)
+
+    def create_new_people(self, agreement, formset):
+        """The people (and positions) typed into participation rows, created and linked."""
+        source = getattr(self, "default_source", None)
+        for row in formset.kept_forms():
+            data, participation = row.cleaned_data, row.instance
+            typed = data.get("new_person", "").strip()
+            if typed:
+                participation.person = new_person(read_printed_name(typed), as_printed=typed)
+                row.changed_data.append("person")
+            title = data.get("new_title", "").strip()
+            if title and participation.person_id:
+                participation.position, _ = Position.objects.get_or_create(
+                    person=participation.person,
+                    institution=data.get("new_title_at") or data["on_behalf_of"],
+                    title=title,
+                    as_of=agreement.signed_on,
+                    defaults={
+                        "as_of_precision": agreement.signed_on_precision,
+                        "source": data.get("source") or source,
+                        "quote": data.get("quote", ""),
+                    },
+                )
+                row.changed_data.append("position")
 
     @admin.action(description=_("Publish selected agreements"), permissions=["change"])
     def publish(self, request, queryset):
         published, already = [], []
-        for agreement in queryset.prefetch_related(None).annotate(
-            party_count=Count("party_links", distinct=True)
+        for agreement in (
+            queryset.prefetch_related(None)
+            .prefetch_related(
+                Prefetch(
+                    "party_links", queryset=AgreementParty.objects.select_related("institution")
+                )
+            )
+            .annotate(source_count=Count("source_links", distinct=True))
         ):
             if agreement.is_published:
                 already.append(agreement)
                 continue
             agreement.status = AgreementStatus.PUBLISHED
-            problems = agreement.publication_problems(agreement.party_count)
+            problems = agreement.publication_problems(
+                list(agreement.party_links.all()), agreement.source_count
+            )
             try:
-                agreement.clean()  # Records the publication time.
+                agreement.clean()
             except ValidationError as error:
                 problems += error.messages
             if problems:
@@ -179,6 +324,7 @@ class AgreementAdmin(PressReleaseDraftMixin, EditorAdmin):
                     request, f"“{agreement.title}” was not published: {' '.join(problems)}"
                 )
                 continue
+            agreement.record_publication()
             agreement.save(update_fields=["status", "published_at", "updated_at"])
             self.log_change(request, agreement, "Published.")
             published.append(agreement)

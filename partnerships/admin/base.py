@@ -2,10 +2,13 @@
 boxes and read-only audit fields. (Search text follows every save through the write
 path, ``write_path.py``, not through the admin.)"""
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms import Textarea
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -53,8 +56,88 @@ class EditorAdmin(SimpleHistoryAdmin):
         return fieldsets
 
 
+# Narrower in table rows: the agreement form's inlines fit a 1,366 px screen.
+ROW_TEXT_AREAS = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 36})}}
+
+
 class EditorInline(admin.TabularInline):
     formset = EditorInlineFormSet
-    formfield_overrides = TEXT_AREAS
+    formfield_overrides = ROW_TEXT_AREAS
     extra = 0
     show_change_link = True
+
+
+class DuplicateWarningForm(forms.ModelForm):
+    """An add form that warns of records that may already be in the directory.
+
+    The warning is not a block: it shows the likely duplicates (each opening in a new
+    tab) and a box to tick to save anyway. Everything typed stays in the form.
+    """
+
+    not_a_duplicate = forms.BooleanField(
+        required=False,
+        widget=forms.HiddenInput,
+        label="None of these is the record I am adding: save it anyway",
+    )
+
+    def possible_duplicates(self, cleaned_data):
+        return []
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not self.instance._state.adding or self.errors or cleaned_data.get("not_a_duplicate"):
+            return cleaned_data
+        found = self.possible_duplicates(cleaned_data)
+        if found:
+            self.fields["not_a_duplicate"].widget = forms.CheckboxInput()
+            raise ValidationError(
+                format_html(
+                    "This may already be in the directory: {}. Open them to check (each opens "
+                    "in a new tab); if it is one of them, use that record instead. If not, "
+                    "tick “{}” below and save again.",
+                    format_html_join(
+                        "; ",
+                        '<a href="{}" target="_blank">{}</a> ({})',
+                        (
+                            (admin_change_url(candidate.record), candidate.record, candidate.reason)
+                            for candidate in found
+                        ),
+                    ),
+                    self.fields["not_a_duplicate"].label,
+                ),
+                code="possible_duplicate",
+            )
+        return cleaned_data
+
+
+def admin_change_url(record):
+    opts = record._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk])
+
+
+class WarnsOfDuplicates:
+    """For a ModelAdmin: its add form warns of near-duplicates (``find_duplicates``)."""
+
+    form = DuplicateWarningForm
+
+    def find_duplicates(self, request, cleaned_data):
+        raise NotImplementedError
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is not None:
+            return form
+        admin = self
+
+        class AddForm(form):
+            def possible_duplicates(self, cleaned_data):
+                return admin.find_duplicates(request, cleaned_data)
+
+        return AddForm
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None:
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": [*options["fields"], "not_a_duplicate"]}), *rest]

@@ -4,9 +4,11 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from partnerships.curation.duplicates import focus_area_duplicates
 from partnerships.models import FocusArea
 
-from .base import EditorAdmin
+from .base import EditorAdmin, WarnsOfDuplicates
+from .merging import MergeableAdmin
 
 HIERARCHY_RULES = (
     "Fields form two levels: a top-level field (medical education) and its sub-fields. "
@@ -31,11 +33,11 @@ class LevelFilter(admin.SimpleListFilter):
 
 
 @admin.register(FocusArea)
-class FocusAreaAdmin(EditorAdmin):
+class FocusAreaAdmin(MergeableAdmin, WarnsOfDuplicates, EditorAdmin):
     list_display = ["name", "parent", "agreement_count"]
     ordering = ["name"]  # Explicit: a default ordering is dropped by GROUP BY.
     list_filter = [LevelFilter]
-    search_fields = ["name", "slug", "description"]
+    search_fields = ["name", "slug", "description", "synonyms"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
     list_select_related = ["parent"]
@@ -55,6 +57,9 @@ class FocusAreaAdmin(EditorAdmin):
             .get_queryset(request)
             .annotate(agreement_count=Count("agreement_links", distinct=True))
         )
+
+    def find_duplicates(self, request, cleaned_data):
+        return focus_area_duplicates(cleaned_data.get("name", ""))
 
     @admin.display(description=_("agreements"), ordering="agreement_count")
     def agreement_count(self, obj):

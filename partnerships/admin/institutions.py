@@ -1,11 +1,15 @@
 """Institutions with their other names and links, and the positions people hold there."""
 
+import re
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from partnerships.curation.duplicates import institution_duplicates
 from partnerships.models import Institution, InstitutionName, InstitutionRelation, Position
 
-from .base import AUDIT_FIELDS, RECORD_FIELDSET, EditorAdmin, EditorInline
+from .base import AUDIT_FIELDS, RECORD_FIELDSET, EditorAdmin, EditorInline, WarnsOfDuplicates
+from .merging import MergeableAdmin
 
 NAME_RULES = (
     "Use the official English name. Abbreviations (PUMCH, BUAA) and names in other "
@@ -16,6 +20,9 @@ IDENTIFIER_RULES = (
     "Fill in a ROR or Wikidata ID only after checking it in that registry; otherwise leave "
     "it empty. Each ID belongs to one institution."
 )
+
+
+OTHER_NAME_ROW = re.compile(r"names-\d+-name")
 
 
 class InstitutionNameInline(EditorInline):
@@ -51,7 +58,7 @@ class InstitutionPositionInline(EditorInline):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(EditorAdmin):
+class InstitutionAdmin(MergeableAdmin, WarnsOfDuplicates, EditorAdmin):
     list_display = ["name", "acronyms", "kind", "place", "agreement_count", "ror_id"]
     ordering = ["name"]  # Explicit: a default ordering is dropped by GROUP BY.
     list_filter = ["kind", "country", "region"]
@@ -71,6 +78,16 @@ class InstitutionAdmin(EditorAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).for_list()
+
+    def find_duplicates(self, request, cleaned_data):
+        # The other names typed in the inline below the form count too (a shared acronym).
+        typed = [
+            value
+            for key, value in request.POST.items()
+            if OTHER_NAME_ROW.fullmatch(key)
+            and not request.POST.get(key.removesuffix("name") + "DELETE")
+        ]
+        return institution_duplicates(cleaned_data.get("name", ""), typed)
 
     @admin.display(description=_("acronyms"))
     def acronyms(self, obj):

@@ -3,9 +3,18 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from partnerships.models import Person, Position
+from partnerships.curation.duplicates import person_duplicates
+from partnerships.models import Person, PersonName, Position
 
-from .base import AUDIT_FIELDS, PARTIAL_DATE_RULES, RECORD_FIELDSET, EditorAdmin, EditorInline
+from .base import (
+    AUDIT_FIELDS,
+    PARTIAL_DATE_RULES,
+    RECORD_FIELDSET,
+    EditorAdmin,
+    EditorInline,
+    WarnsOfDuplicates,
+)
+from .merging import MergeableAdmin
 
 NAME_RULES = (
     "Keep the family name and the given name apart, exactly as the source prints them, and "
@@ -30,11 +39,18 @@ class PersonPositionInline(EditorInline):
     autocomplete_fields = ["institution", "source"]
 
 
+class PersonNameInline(EditorInline):
+    model = PersonName
+    fields = ["name", "source", "quote"]
+    autocomplete_fields = ["source"]
+    verbose_name_plural = "other names (as other sources print the name: FU Wei, Wei Fu)"
+
+
 @admin.register(Person)
-class PersonAdmin(EditorAdmin):
+class PersonAdmin(MergeableAdmin, WarnsOfDuplicates, EditorAdmin):
     list_display = ["display_name", "native_name", "honorifics", "positions", "agreement_count"]
     ordering = ["family_name", "given_name"]  # Explicit: dropped by GROUP BY otherwise.
-    search_fields = ["family_name", "given_name", "native_name", "slug"]
+    search_fields = ["family_name", "given_name", "native_name", "slug", "other_names__name"]
     list_filter = ["name_order"]
     prepopulated_fields = {"slug": ["family_name", "given_name"]}
     readonly_fields = AUDIT_FIELDS
@@ -54,10 +70,15 @@ class PersonAdmin(EditorAdmin):
         ),
         RECORD_FIELDSET,
     ]
-    inlines = [PersonPositionInline]
+    inlines = [PersonNameInline, PersonPositionInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).for_list()
+
+    def find_duplicates(self, request, cleaned_data):
+        return person_duplicates(
+            cleaned_data.get("family_name", ""), cleaned_data.get("given_name", "")
+        )
 
     @admin.display(description=_("name"), ordering="family_name")
     def display_name(self, obj):
@@ -101,6 +122,29 @@ class PositionAdmin(EditorAdmin):
         ("Source", {"fields": ["source", "quote"]}),
     ]
 
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # Choosing the position a participant held: only the positions of that person
+        # (the row's person comes along with the request, see admin-participation-positions.js).
+        if (
+            request.GET.get("model_name") == "participation"
+            and request.GET.get("field_name") == "position"
+        ):
+            queryset = queryset.select_related("person", "institution")
+            person = request.GET.get("person", "")
+            if person.isdigit():
+                queryset = queryset.filter(person_id=person)
+        return queryset, may_have_duplicates
+
     @admin.display(description=_("as of"), ordering="as_of")
     def as_of_display(self, obj):
         return obj.as_of_display
+
+
+@admin.register(PersonName)
+class PersonNameAdmin(EditorAdmin):
+    list_display = ["name", "person"]
+    search_fields = ["name", "person__family_name", "person__given_name"]
+    fields = ["person", "name", "source", "quote"]
+    autocomplete_fields = ["person", "source"]
+    list_select_related = ["person"]

@@ -5,9 +5,11 @@ merged into another, see ``merge.py``). It is consulted only when an address wou
 otherwise be a 404, so live records never pay for it, on pages, API and feeds alike.
 """
 
+from django.conf import settings
 from django.db.models.signals import post_save
 from django.http import HttpResponsePermanentRedirect
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils import translation
 
 from partnerships.models import AddressedModel, SlugRedirect
 from partnerships.models.common import KeepsOldAddresses
@@ -48,9 +50,15 @@ def model_of(model_name):
 
 
 def current_address(request_path, query_string=""):
-    """The address a 404 path has moved to, or ``None``.
+    """The address a 404 path has moved to, in the path's own language, or ``None``."""
+    language = translation.get_language_from_path(request_path)
+    # An unprefixed path is in the default language, whichever the reader prefers.
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return _current_address(request_path, query_string)
 
-    Any route whose name starts with a record kind (``agreement-detail``,
+
+def _current_address(request_path, query_string):
+    """Any route whose name starts with a record kind (``agreement-detail``,
     ``api:institution-detail``, ``open_data:focusarea-feed``) and takes a slug is
     covered, so a new page, API or feed route is covered without being listed here.
     """

@@ -27,7 +27,7 @@ from .institutions import (
     InstitutionRelation,
     InstitutionRelationType,
 )
-from .people import NameOrder, Person, Position
+from .people import NameOrder, Person, PersonName, Position
 from .sources import Source, SourceCredit, SourceCreditRole
 from .version import DirectoryVersion
 
@@ -54,6 +54,7 @@ __all__ = [
     "Participation",
     "ParticipationRole",
     "Person",
+    "PersonName",
     "Position",
     "SlugRedirect",
     "Source",

@@ -161,19 +161,52 @@ class Agreement(KeepsOldAddresses, NaturalKeyMixin, TimeStamped):
         clean_partial_date(
             self.signed_on, self.signed_on_precision, "signed_on", "signed_on_precision"
         )
+        if (
+            self.is_published
+            and self.signed_on_precision != DatePrecision.UNKNOWN
+            and not self.signed_on_quote.strip()
+        ):
+            raise ValidationError(
+                {
+                    "signed_on_quote": "To publish, quote the sentence of the source that states "
+                    "the signing date, or set its precision to “Not stated”."
+                }
+            )
+
+    def record_publication(self):
+        """Stamp the publication time when published, clear it in a draft. Called when the
+        publish is saved, never before: a refused publish shows no publication time."""
         if self.is_published and self.published_at is None:
             self.published_at = timezone.now()
         elif not self.is_published:
             self.published_at = None
 
-    def publication_problems(self, party_count):
-        """Why this agreement cannot be published yet, in an editor's words."""
-        if self.is_published and party_count < MIN_PARTIES_TO_PUBLISH:
-            return [
+    def publication_problems(self, parties, source_count):
+        """Why this agreement cannot be published yet, in an editor's words.
+
+        ``parties`` are its party rows as they will be saved, ``source_count`` the number
+        of its sources. The date's own evidence is checked by :meth:`clean`.
+        """
+        if not self.is_published:
+            return []
+        problems = []
+        if source_count == 0:
+            problems.append(
+                "An agreement is published only with its source: add the document it is read "
+                "from under “Sources”."
+            )
+        if len(parties) < MIN_PARTIES_TO_PUBLISH:
+            problems.append(
                 f"An agreement needs at least {MIN_PARTIES_TO_PUBLISH} parties before it can be "
-                f"published; it has {party_count}. Add the parties or keep it as a draft."
-            ]
-        return []
+                f"published; it has {len(parties)}. Add the parties or keep it as a draft."
+            )
+        unquoted = [str(party.institution) for party in parties if not party.quote.strip()]
+        if unquoted:
+            problems.append(
+                "Quote the sentence of the source that names each party before publishing: "
+                f"none for {', '.join(unquoted)}."
+            )
+        return problems
 
 
 class AgreementParty(NaturalKeyMixin, Cited):

@@ -7,7 +7,12 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .common import SEARCH_COLUMNS, KeepsOldAddresses, NaturalKeyMixin, record_history
+from .common import (
+    SEARCH_COLUMNS,
+    KeepsOldAddresses,
+    NaturalKeyMixin,
+    record_history,
+)
 from .querysets import FocusAreaQuerySet
 
 

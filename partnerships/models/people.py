@@ -72,6 +72,30 @@ class Person(KeepsOldAddresses, NaturalKeyMixin, TimeStamped):
         return reverse("person-detail", kwargs={"slug": self.slug})
 
 
+class PersonName(NaturalKeyMixin, Cited):
+    """Another way a source prints the person's name (FU Wei, Wei Fu), or the name of a
+    record merged into this one."""
+
+    NATURAL_KEY = ("person__slug", "name")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="other_names")
+    name = models.CharField(max_length=200)
+
+    objects = NaturalKeyQuerySet.as_manager()
+    history = record_history()
+
+    class Meta:
+        ordering = ["person", "name"]
+        verbose_name = "other name of a person"
+        verbose_name_plural = "other names of people"
+        constraints = [
+            models.UniqueConstraint(fields=["person", "name"], name="person_name_unique"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
 class Position(NaturalKeyMixin, Cited):
     """A title a person held at an institution, as of the date a source reports it."""
 
@@ -115,7 +139,8 @@ class Position(NaturalKeyMixin, Cited):
         ]
 
     def __str__(self):
-        return f"{self.person} — {self.title}, {self.institution}"
+        # The date tells two positions of one person apart when choosing one.
+        return f"{self.person} — {self.title}, {self.institution} (as of {self.as_of_display})"
 
     @property
     def as_of_display(self):

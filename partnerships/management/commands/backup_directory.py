@@ -21,6 +21,7 @@ MODELS = [
     models.InstitutionName,
     models.InstitutionRelation,
     models.Person,
+    models.PersonName,
     models.Position,
     models.Agreement,
     models.AgreementParty,
