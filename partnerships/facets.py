@@ -130,7 +130,7 @@ def agreement_facets(filterset, focus_areas):
         children = [
             Option(
                 value=child.slug,
-                label=child.name,
+                label=child.reader_name,
                 count=leaf_counts.get(child.pk, 0),
                 selected=child.slug in selected_fields,
             )
@@ -142,7 +142,7 @@ def agreement_facets(filterset, focus_areas):
         field_options.append(
             Option(
                 value=area.slug,
-                label=area.name,
+                label=area.reader_name,
                 count=top_counts.get(area.pk, 0),
                 selected=area.slug in selected_fields,
                 children=[c for c in children if c.selected or (expanded and c.count)],
@@ -169,9 +169,12 @@ def agreement_facets(filterset, focus_areas):
     rows = _with_selected(
         _party_counts(base, "institution__slug", TOP_OPTIONS), "institution__slug", base, selected
     )
-    names = dict(
-        Institution.objects.filter(slug__in=[slug for slug, _ in rows]).values_list("slug", "name")
-    )
+    names = {
+        institution.slug: institution.reader_name
+        for institution in Institution.objects.filter(
+            slug__in=[slug for slug, _count in rows]
+        ).only("slug", "name", "name_zh_hans")
+    }
     facets.append(Facet("institution", _("Institution"), _options(rows, selected, names)))
 
     rows = _party_counts(filterset.queryset_without("institution_kind"), "institution__kind")
@@ -254,7 +257,7 @@ def active_filters(filterset, params, known_labels=None):
         if labels is None and name in FILTER_LABEL_MODELS:
             model = FILTER_LABEL_MODELS[name]
             found = model.objects.filter(slug__in=values)
-            labels = {record.slug: str(record) for record in found}
+            labels = {record.slug: record.reader_name for record in found}
         elif labels is None:
             form_field = filterset.form.fields[name]
             labels = getattr(form_field, "valid_choices", {})

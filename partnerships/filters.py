@@ -343,7 +343,7 @@ class InstitutionFilterSet(FacetedFilterSet):
     def filter_sort(self, queryset, name, value):
         if value == "agreements":
             return queryset.with_agreement_counts().order_by("-agreement_count", "name", "pk")
-        return queryset.order_by("name", "pk")
+        return queryset.by_name()
 
 
 class PersonFilterSet(FacetedFilterSet):

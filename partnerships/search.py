@@ -5,6 +5,8 @@ weigh most), ranked with ``ts_rank``. When the words match nothing, a second pas
 finds typos and fragments by trigram word similarity ("Tianjn") and substrings,
 including Chinese, by ``icontains`` — both served by trigram GIN indexes.
 SQLite: every word must occur in the record's ``search_document``.
+Chinese names are found in characters and by their pinyin, which the stored search
+text holds both as syllables and run together (``search_documents.py``).
 """
 
 import re
@@ -66,17 +68,25 @@ def _plan_postgresql(queryset, query):
         )
     return SearchPlan(
         condition=Q(search_document__trigram_word_similar=query)
-        | Q(search_document__icontains=query),
+        | Q(search_document__icontains=query)
+        | _every_word_contained(query),
         rank=TrigramWordSimilarity(query, "search_document"),
     )
 
 
-def _plan_fallback(query, name_field):
+def _every_word_contained(query):
+    """Each word occurs somewhere: "Beijing Xiehe" finds 北京协和医院 by its pinyin
+    ("beijingxieheyiyuan"), "Union Medical" a name with words between them."""
     # One-letter words would match nearly everything as substrings.
     words = [word for word in query_words(query) if len(word) > 1] or [query]
     condition = Q()
     for word in words:
         condition &= Q(search_document__icontains=word)
+    return condition
+
+
+def _plan_fallback(query, name_field):
+    condition = _every_word_contained(query)
     rank = Case(
         When(**{f"{name_field}__iexact": query}, then=Value(3.0)),
         When(**{f"{name_field}__istartswith": query}, then=Value(2.0)),

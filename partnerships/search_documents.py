@@ -9,8 +9,9 @@ a few UPDATE statements, by the write path (``write_path.py``) after any write c
 
 from django.contrib.postgres.search import SearchVector
 from django.db import connection
-from django.db.models import CharField, Func, OuterRef, StringAgg, Subquery, Value
-from django.db.models.functions import Coalesce, Concat
+from django.db.models import CharField, Func, OuterRef, Q, StringAgg, Subquery, Value
+from django.db.models.functions import Coalesce, Concat, Replace
+from pypinyin import lazy_pinyin
 
 from .models import (
     EstablishedBody,
@@ -77,13 +78,49 @@ def _update(queryset, weighted_parts):
     queryset.update(**values)
 
 
+def pinyin(text):
+    """Toneless pinyin syllables of the Chinese characters in ``text``: "bei jing xie he …".
+
+    Other characters are kept as they are; pypinyin reads characters in their word context.
+    """
+    return " ".join(" ".join(lazy_pinyin(text)).split()).lower()
+
+
+def _pinyin_joined(field):
+    """The pinyin without spaces too ("xiehe"): readers type syllables together."""
+    return Replace(field, Value(" "), Value(""))
+
+
+def _derive_chinese_names(queryset):
+    """Each institution's Simplified Chinese label, and its pinyin, from its typed names."""
+    label = (
+        InstitutionName.objects.filter(institution=OuterRef("pk"), name_type="label")
+        .filter(Q(language__iexact="zh-Hans") | Q(language__iexact="zh-CN") | Q(language="zh"))
+        .order_by("language", "pk")
+        .values("name")[:1]
+    )
+    queryset.update(name_zh_hans=Coalesce(Subquery(label, output_field=CharField()), Value("")))
+    changed = []
+    for institution in queryset.only("pk", "name_zh_hans", "name_pinyin").iterator():
+        reading = pinyin(institution.name_zh_hans) if institution.name_zh_hans else ""
+        if reading != institution.name_pinyin:
+            institution.name_pinyin = reading
+            changed.append(institution)
+    Institution.objects.bulk_update(changed, ["name_pinyin"], batch_size=1000)
+
+
 def refresh_institutions(queryset):
+    _derive_chinese_names(queryset)
     names = InstitutionName.objects.filter(institution=OuterRef("pk"))
     _update(
         queryset,
         {
             "A": ["name", _joined(names.filter(name_type="acronym"), "name")],
-            "B": [_joined(names.exclude(name_type="acronym"), "name")],
+            "B": [
+                _joined(names.exclude(name_type="acronym"), "name"),
+                "name_pinyin",
+                _pinyin_joined("name_pinyin"),
+            ],
             "C": ["city", "region", "country"],
         },
     )
@@ -104,7 +141,7 @@ def refresh_focus_areas(queryset):
     _update(
         queryset,
         {
-            "A": ["name"],
+            "A": ["name", "name_zh_hans"],
             "B": [_joined(FocusArea.objects.filter(children=OuterRef("pk")), "name")],
             "C": ["description"],
         },
@@ -120,10 +157,12 @@ def refresh_agreements(queryset):
     _update(
         queryset,
         {
-            "A": ["title"],
+            "A": ["title", "title_zh_hans"],
             "B": [
                 _joined(parties, "name"),
                 _joined(party_names, "name"),
+                _joined(parties, "name_pinyin"),
+                _pinyin_joined(_joined(parties, "name_pinyin")),
             ],
             "C": [
                 # Readers search the list for a person to find what they took part in.
@@ -135,6 +174,7 @@ def refresh_agreements(queryset):
                 "place",
                 "city",
                 "summary",
+                "summary_zh_hans",
             ],
         },
     )

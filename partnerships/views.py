@@ -163,7 +163,7 @@ class InstitutionListView(FacetedListView):
     filterset_class = InstitutionFilterSet
 
     def get_queryset(self):
-        return Institution.objects.prefetch_related("names").order_by("name", "pk")
+        return Institution.objects.prefetch_related("names").by_name()
 
     def get_facets(self, filterset):
         return facets.institution_facets(filterset)

@@ -28,7 +28,7 @@ from django.db.models import Q
 WHOLE_TABLE_THRESHOLD = 5_000
 
 # Columns that hold derived data: writing only these reports nothing.
-DERIVED_FIELDS = frozenset({"search_document", "search_vector"})
+DERIVED_FIELDS = frozenset({"search_document", "search_vector", "name_zh_hans", "name_pinyin"})
 
 ALL = "all"
 

@@ -85,7 +85,7 @@ def test_an_institution_is_described_by_its_kind(client, db, kind, schema_type):
 
     data = json_ld(client, "/institutions/described/")
 
-    assert data["@context"] == "https://schema.org"
+    assert data["@context"] == ["https://schema.org", {"@language": "en"}]
     assert data["@type"] == schema_type
 
 

@@ -180,6 +180,7 @@ class AgreementAdmin(PressReleaseDraftMixin, EditorAdmin):
     list_filter = ["status", "kind", "signed_on_precision", "focus_areas"]
     search_fields = [
         "title",
+        "title_zh_hans",
         "slug",
         "party_links__institution__name",
         "party_links__institution__names__name",
@@ -192,7 +193,10 @@ class AgreementAdmin(PressReleaseDraftMixin, EditorAdmin):
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["published_at", *AUDIT_FIELDS]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "kind", "summary"]}),
+        (
+            None,
+            {"fields": ["title", "title_zh_hans", "slug", "kind", "summary", "summary_zh_hans"]},
+        ),
         (
             "Signing",
             {

@@ -34,10 +34,10 @@ class LevelFilter(admin.SimpleListFilter):
 
 @admin.register(FocusArea)
 class FocusAreaAdmin(MergeableAdmin, WarnsOfDuplicates, EditorAdmin):
-    list_display = ["name", "parent", "agreement_count"]
+    list_display = ["name", "name_zh_hans", "parent", "agreement_count"]
     ordering = ["name"]  # Explicit: a default ordering is dropped by GROUP BY.
     list_filter = [LevelFilter]
-    search_fields = ["name", "slug", "description", "synonyms"]
+    search_fields = ["name", "name_zh_hans", "slug", "description", "synonyms"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
     list_select_related = ["parent"]
@@ -45,7 +45,7 @@ class FocusAreaAdmin(MergeableAdmin, WarnsOfDuplicates, EditorAdmin):
         (
             None,
             {
-                "fields": ["name", "slug", "parent", "description", "synonyms"],
+                "fields": ["name", "name_zh_hans", "slug", "parent", "description", "synonyms"],
                 "description": HIERARCHY_RULES,
             },
         )

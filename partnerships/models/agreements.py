@@ -14,6 +14,7 @@ from .common import (
     Cited,
     DatePrecision,
     KeepsOldAddresses,
+    NamedInTwoLanguages,
     NaturalKeyMixin,
     NaturalKeyQuerySet,
     TimeStamped,
@@ -36,11 +37,19 @@ class AgreementKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Agreement(KeepsOldAddresses, NaturalKeyMixin, TimeStamped):
+class Agreement(NamedInTwoLanguages, KeepsOldAddresses, NaturalKeyMixin, TimeStamped):
     ADDRESSED_AS = "agreement"
+    ENGLISH_NAME = "title"
+    CHINESE_NAME = "title_zh_hans"
 
     slug = models.SlugField(max_length=160, unique=True)
     title = models.CharField(max_length=300)
+    title_zh_hans = models.CharField(
+        _("title in Simplified Chinese"),
+        max_length=300,
+        blank=True,
+        help_text=_("Optional: shown to readers of the Chinese pages, the English title beside."),
+    )
     kind = models.CharField(max_length=32, choices=AgreementKind, db_index=True)
     signed_on = models.DateField(
         null=True,
@@ -87,6 +96,11 @@ class Agreement(KeepsOldAddresses, NaturalKeyMixin, TimeStamped):
     )
     term_quote = models.TextField(
         blank=True, help_text=_("The sentence stating its term, copied verbatim.")
+    )
+    summary_zh_hans = models.TextField(
+        _("summary in Simplified Chinese"),
+        blank=True,
+        help_text=_("Optional: what the source reports, in Chinese; never a machine translation."),
     )
     status = models.CharField(
         max_length=10, choices=AgreementStatus, default=AgreementStatus.DRAFT, db_index=True

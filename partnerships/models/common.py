@@ -5,7 +5,7 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import dateformat, timezone
-from django.utils.translation import gettext, gettext_lazy, pgettext
+from django.utils.translation import get_language, gettext, gettext_lazy, pgettext
 from django.utils.translation import gettext_lazy as _
 
 NOT_STATED = gettext_lazy("Not stated")
@@ -259,6 +259,39 @@ def record_history(*excluded_fields):
 
 # Derived or automatic columns: no history of their own.
 SEARCH_COLUMNS = ("search_document", "search_vector", "updated_at")
+
+CHINESE = "zh-hans"
+
+
+def reads_chinese():
+    """Whether the active language (the reader's) is Simplified Chinese."""
+    return (get_language() or "").lower() == CHINESE
+
+
+class NamedInTwoLanguages:
+    """A record with an English name and, where stored, a Chinese one.
+
+    Pages show the name in the reader's language, falling back to the other one, and the
+    other beside it; each carries its language tag so that it is read and shaped right.
+    """
+
+    ENGLISH_NAME = "name"
+    CHINESE_NAME = "name_zh_hans"
+    # The tag of the stored Chinese text: zh-Hans where it is known to be Simplified.
+    CHINESE_TAG = "zh-Hans"
+
+    def names_for_reader(self):
+        """``[(text, language tag), …]``: the reader's name first, then the other, if any."""
+        english = (getattr(self, self.ENGLISH_NAME) or "", "en")
+        chinese = (getattr(self, self.CHINESE_NAME) or "", self.CHINESE_TAG)
+        names = [chinese, english] if reads_chinese() else [english, chinese]
+        return [name for name in names if name[0]]
+
+    @property
+    def reader_name(self):
+        """The name in the reader's language, else the other one."""
+        names = self.names_for_reader()
+        return names[0][0] if names else ""
 
 
 class KeepsOldAddresses:

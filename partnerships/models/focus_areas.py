@@ -10,17 +10,24 @@ from django.utils.translation import gettext_lazy as _
 from .common import (
     SEARCH_COLUMNS,
     KeepsOldAddresses,
+    NamedInTwoLanguages,
     NaturalKeyMixin,
     record_history,
 )
 from .querysets import FocusAreaQuerySet
 
 
-class FocusArea(KeepsOldAddresses, NaturalKeyMixin, models.Model):
+class FocusArea(NamedInTwoLanguages, KeepsOldAddresses, NaturalKeyMixin, models.Model):
     ADDRESSED_AS = "focusarea"
 
     slug = models.SlugField(max_length=120, unique=True)
     name = models.CharField(max_length=150, unique=True)
+    name_zh_hans = models.CharField(
+        _("name in Simplified Chinese"),
+        max_length=150,
+        blank=True,
+        help_text=_("Shown to readers of the Chinese pages; the English name where empty."),
+    )
     parent = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,

@@ -13,6 +13,7 @@ from .common import (
     SEARCH_COLUMNS,
     Cited,
     KeepsOldAddresses,
+    NamedInTwoLanguages,
     NaturalKeyMixin,
     NaturalKeyQuerySet,
     TimeStamped,
@@ -52,7 +53,7 @@ def normalise_country(text):
     return str(countries.name(code)) if code else None
 
 
-class Institution(KeepsOldAddresses, NaturalKeyMixin, TimeStamped):
+class Institution(NamedInTwoLanguages, KeepsOldAddresses, NaturalKeyMixin, TimeStamped):
     ADDRESSED_AS = "institution"
 
     slug = models.SlugField(max_length=120, unique=True)
@@ -93,6 +94,10 @@ class Institution(KeepsOldAddresses, NaturalKeyMixin, TimeStamped):
         help_text=_("Only when verified on Wikidata (e.g. Q15568)."),
     )
     description = models.TextField(blank=True)
+    # Derived from the names (search_documents.py): the Simplified Chinese label, and its
+    # pinyin, which pinyin search and the Chinese name order use.
+    name_zh_hans = models.CharField(max_length=255, blank=True, editable=False)
+    name_pinyin = models.CharField(max_length=1000, blank=True, editable=False)
     search_document = models.TextField(
         blank=True, editable=False, help_text=_("Names, other names and place, for search.")
     )
@@ -100,7 +105,7 @@ class Institution(KeepsOldAddresses, NaturalKeyMixin, TimeStamped):
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = InstitutionQuerySet.as_manager()
-    history = record_history(*SEARCH_COLUMNS)
+    history = record_history(*SEARCH_COLUMNS, "name_zh_hans", "name_pinyin")
 
     class Meta:
         ordering = ["name"]
@@ -122,6 +127,17 @@ class Institution(KeepsOldAddresses, NaturalKeyMixin, TimeStamped):
 
     def get_absolute_url(self):
         return reverse("institution-detail", kwargs={"slug": self.slug})
+
+    def other_names_for_reader(self):
+        """``[(name, language tag)]`` beside the reader's name: the name in the other
+        language, then the other typed names (acronyms, aliases), each once."""
+        names = self.names_for_reader()
+        shown = {text for text, _tag in names}
+        return names[1:] + [
+            (other.name, other.language or "en")
+            for other in self.names.all()
+            if other.name not in shown
+        ]
 
     @property
     def place(self):

@@ -12,6 +12,7 @@ from .common import (
     Cited,
     DatePrecision,
     KeepsOldAddresses,
+    NamedInTwoLanguages,
     NaturalKeyMixin,
     NaturalKeyQuerySet,
     TimeStamped,
@@ -28,8 +29,12 @@ class NameOrder(models.TextChoices):
     GIVEN_FIRST = "given_first", _("Given name first (Nancy Ip)")
 
 
-class Person(KeepsOldAddresses, NaturalKeyMixin, TimeStamped):
+class Person(NamedInTwoLanguages, KeepsOldAddresses, NaturalKeyMixin, TimeStamped):
     ADDRESSED_AS = "person"
+    ENGLISH_NAME = "display_name"
+    CHINESE_NAME = "native_name"
+    # Native script, Simplified or Traditional (Hong Kong names): tagged as Chinese only.
+    CHINESE_TAG = "zh"
 
     slug = models.SlugField(max_length=120, unique=True)
     family_name = models.CharField(max_length=100)

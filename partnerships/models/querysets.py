@@ -2,10 +2,10 @@
 
 from collections import defaultdict
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Value
+from django.db.models.functions import Coalesce, Lower, NullIf
 
-from .common import AgreementStatus, NaturalKeyQuerySet
+from .common import AgreementStatus, NaturalKeyQuerySet, reads_chinese
 
 # Newest first; the title and then the id make the order total, so pages never overlap.
 NEWEST_FIRST = ("-signed_on", "title", "pk")
@@ -138,6 +138,14 @@ class InstitutionQuerySet(NaturalKeyQuerySet):
     def in_name_order(self):
         """The institution list of the API and the downloads."""
         return self.for_list().order_by("name", "pk")
+
+    def by_name(self, *then):
+        """A–Z by the name the reader sees: in Chinese, by the pinyin of the Chinese name
+        (北京… under b), English names among them by their letters."""
+        if reads_chinese():
+            key = Coalesce(NullIf(F("name_pinyin"), Value("")), Lower("name"))
+            return self.order_by(key, *then, "pk")
+        return self.order_by("name", *then, "pk")
 
     def agreement_counts(self, ids):
         """``{institution id: published agreements}`` for a page of institutions, one query."""

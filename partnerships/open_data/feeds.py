@@ -5,8 +5,10 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
 
 from partnerships.models import Agreement, FocusArea, Institution
+from partnerships.models.common import reads_chinese
 
 FEED_SIZE = 50
 
@@ -15,11 +17,22 @@ class TextSummaryAtomFeed(Atom1Feed):
     """Atom with summaries as ``type="text"``: a reader shows them as typed, so markup
     in a summary (``<script>``…) stays words and never becomes live HTML."""
 
+    def item_attributes(self, item):
+        # An entry whose title is in the other language says so; its summary (written in
+        # the feed's language) says the feed's.
+        title_language = item.get("title_language") or self.feed["language"]
+        if title_language.split("-")[0].lower() != self.feed["language"].split("-")[0].lower():
+            return {"xml:lang": title_language}
+        return {}
+
     def add_item_elements(self, handler, item):
         summary = item["description"]
         super().add_item_elements(handler, {**item, "description": None})
         if summary is not None:
-            handler.addQuickElement("summary", summary, {"type": "text"})
+            attributes = {"type": "text"}
+            if "xml:lang" in self.item_attributes(item):
+                attributes["xml:lang"] = self.feed["language"]
+            handler.addQuickElement("summary", summary, attributes)
 
 
 class AgreementFeed(Feed):
@@ -29,10 +42,10 @@ class AgreementFeed(Feed):
     author_name = settings.SITE_NAME
 
     def title(self, obj=None):
-        return f"New agreements · {settings.SITE_NAME}"
+        return _("New agreements · %(site)s") % {"site": _("Partnership Directory")}
 
     def subtitle(self, obj=None):
-        return "University–hospital partnership agreements, newest in the directory first."
+        return _("University–hospital partnership agreements, newest in the directory first.")
 
     def link(self, obj=None):
         return reverse("agreement-list")
@@ -47,16 +60,27 @@ class AgreementFeed(Feed):
         return self.agreements(obj).for_list().order_by("-published_at", "-pk")[:FEED_SIZE]
 
     def item_title(self, item):
-        return item.title
+        return item.reader_name
+
+    def item_extra_kwargs(self, item):
+        return {"title_language": item.names_for_reader()[0][1]}
 
     def item_description(self, item):
-        parties = " and ".join(link.institution.name for link in item.party_links.all())
-        lines = [f"{item.get_kind_display()} between {parties}, signed {item.signed_on_display}."]
-        fields = ", ".join(area.name for area in item.focus_areas.all())
+        parties = _(" and ").join(link.institution.reader_name for link in item.party_links.all())
+        lines = [
+            _("%(kind)s between %(parties)s, signed %(signed)s.")
+            % {
+                "kind": item.get_kind_display(),
+                "parties": parties,
+                "signed": item.signed_on_display,
+            }
+        ]
+        fields = _(", ").join(area.reader_name for area in item.focus_areas.all())
         if fields:
-            lines.append(f"Fields: {fields}.")
-        if item.summary:
-            lines.append(item.summary)
+            lines.append(_("Fields: %(fields)s.") % {"fields": fields})
+        summary = item.summary_zh_hans if reads_chinese() and item.summary_zh_hans else item.summary
+        if summary:
+            lines.append(summary)
         return " ".join(lines)
 
     def item_pubdate(self, item):
@@ -66,7 +90,7 @@ class AgreementFeed(Feed):
         return item.published_at
 
     def item_categories(self, item):
-        return [area.name for area in item.focus_areas.all()]
+        return [area.reader_name for area in item.focus_areas.all()]
 
 
 class InstitutionAgreementFeed(AgreementFeed):
@@ -74,10 +98,15 @@ class InstitutionAgreementFeed(AgreementFeed):
         return get_object_or_404(Institution, slug=slug)
 
     def title(self, obj=None):
-        return f"New agreements of {obj.name} · {settings.SITE_NAME}"
+        return _("New agreements of %(name)s · %(site)s") % {
+            "name": obj.reader_name,
+            "site": _("Partnership Directory"),
+        }
 
     def subtitle(self, obj=None):
-        return f"Partnership agreements to which {obj.name} is a party, newest first."
+        return _("Partnership agreements to which %(name)s is a party, newest first.") % {
+            "name": obj.reader_name
+        }
 
     def link(self, obj=None):
         return obj.get_absolute_url()
@@ -94,10 +123,15 @@ class FocusAreaAgreementFeed(AgreementFeed):
         return get_object_or_404(FocusArea, slug=slug)
 
     def title(self, obj=None):
-        return f"New agreements in {obj.name} · {settings.SITE_NAME}"
+        return _("New agreements in %(name)s · %(site)s") % {
+            "name": obj.reader_name,
+            "site": _("Partnership Directory"),
+        }
 
     def subtitle(self, obj=None):
-        return f"Partnership agreements in {obj.name}, its sub-fields included, newest first."
+        return _("Partnership agreements in %(name)s, its sub-fields included, newest first.") % {
+            "name": obj.reader_name
+        }
 
     def link(self, obj=None):
         return obj.get_absolute_url()

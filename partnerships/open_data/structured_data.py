@@ -24,7 +24,29 @@ from partnerships.models import (
 )
 from partnerships.models.common import web_url
 
-CONTEXT = "https://schema.org"
+# Plain strings are English (the directory's curated language); a name in another
+# language is a value object with its own tag: {"@value": "…", "@language": "zh-Hans"}.
+CONTEXT = ["https://schema.org", {"@language": "en"}]
+
+
+def tagged(text, language):
+    """``text`` in ``language`` (a BCP 47 tag); plain when English or untagged."""
+    if not text:
+        return None
+    if not language or language.lower().split("-")[0] == "en":
+        return text
+    return {"@value": text, "@language": language}
+
+
+def _in_both_languages(english, chinese):
+    """One text, or the English and the Chinese version when both are stored."""
+    texts = [text for text in (english, tagged(chinese, "zh-Hans")) if text]
+    return texts[0] if len(texts) == 1 else texts
+
+
+def chinese_name(record):
+    return tagged(getattr(record, record.CHINESE_NAME), record.CHINESE_TAG)
+
 
 INSTITUTION_TYPES = {
     InstitutionKind.UNIVERSITY: "CollegeOrUniversity",
@@ -84,7 +106,7 @@ def institution_data(institution, absolute):
             "@type": institution_type(institution),
             "@id": absolute(institution.get_absolute_url()),
             "name": institution.name,
-            "alternateName": [name.name for name in names],
+            "alternateName": [tagged(name.name, name.language) for name in names],
             "address": _compact(
                 {
                     "@type": "PostalAddress",
@@ -121,7 +143,7 @@ def person_data(person, absolute):
             "name": person.display_name,
             "familyName": person.family_name,
             "givenName": person.given_name,
-            "alternateName": person.native_name,
+            "alternateName": chinese_name(person),
             "honorificPrefix": person.honorifics,
             "jobTitle": job_titles[0] if len(job_titles) == 1 else job_titles,
             "affiliation": affiliations,
@@ -167,7 +189,8 @@ def agreement_data(agreement, absolute):
             "@type": "Event",
             "@id": absolute(agreement.get_absolute_url()),
             "name": agreement.title,
-            "description": agreement.summary,
+            "alternateName": chinese_name(agreement),
+            "description": _in_both_languages(agreement.summary, agreement.summary_zh_hans),
             "startDate": agreement.signed_on_iso,
             "location": place if "name" in place else None,
             "organizer": [
@@ -176,11 +199,14 @@ def agreement_data(agreement, absolute):
             ],
             "attendee": attendees,
             "about": [
-                {
-                    "@type": "DefinedTerm",
-                    "name": link.focus_area.name,
-                    "url": absolute(link.focus_area.get_absolute_url()),
-                }
+                _compact(
+                    {
+                        "@type": "DefinedTerm",
+                        "name": link.focus_area.name,
+                        "alternateName": chinese_name(link.focus_area),
+                        "url": absolute(link.focus_area.get_absolute_url()),
+                    }
+                )
                 for link in agreement.focus_links.all()
             ],
             "subjectOf": sources,
@@ -197,6 +223,7 @@ def focus_area_data(area, absolute):
             "@type": "DefinedTerm",
             "@id": absolute(area.get_absolute_url()),
             "name": area.name,
+            "alternateName": chinese_name(area),
             "description": area.description,
             "termCode": area.slug,
             "url": absolute(area.get_absolute_url()),

@@ -4,6 +4,7 @@ import re
 
 from django import template
 from django.core.exceptions import DisallowedHost
+from django.utils import translation
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -92,4 +93,51 @@ def full_date(value):
 @register.simple_tag
 def party_names(agreement):
     """The parties' names joined with the language's “and”."""
-    return gettext(" and ").join(link.institution.name for link in agreement.party_links.all())
+    return gettext(" and ").join(
+        reader_text(link.institution) for link in agreement.party_links.all()
+    )
+
+
+def _primary_language(tag):
+    return (tag or "").split("-")[0].lower()
+
+
+def in_language(html, tag):
+    """``html`` marked with its language where it differs from the page's."""
+    if _primary_language(tag) == _primary_language(translation.get_language()):
+        return html
+    return format_html('<span lang="{}">{}</span>', tag, html)
+
+
+@register.filter
+def reader_text(record):
+    """The record's name in the reader's language (the other language when only that is
+    stored), as plain text for titles and attributes."""
+    return record.reader_name
+
+
+@register.simple_tag
+def reader_name(record, query=""):
+    """The record's name in the reader's language, marked with its language tag when it is
+    in the other one, search words highlighted."""
+    names = record.names_for_reader()
+    if not names:
+        return ""
+    text, tag = names[0]
+    return in_language(highlight(text, query), tag)
+
+
+@register.simple_tag
+def other_name(record, query=""):
+    """The record's name in the other language, to show beside the reader's; or nothing."""
+    names = record.names_for_reader()
+    if len(names) < 2:
+        return ""
+    text, tag = names[1]
+    return format_html('<span lang="{}">{}</span>', tag, highlight(text, query))
+
+
+@register.simple_tag
+def english(text):
+    """Curated text kept in English only (a position title), marked so on a Chinese page."""
+    return in_language(conditional_escape(text or ""), "en") if text else ""

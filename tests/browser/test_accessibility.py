@@ -1,4 +1,5 @@
-"""axe-core on every page type, each also saved as a full-page screenshot for review.
+"""axe-core on every page type in both languages, each also saved as a full-page
+screenshot for review (Chinese ones named ``…-zh-hans.png``).
 
 Only "serious" and "critical" violations fail; the message names each page, rule, target
 and fix. The page types share one load of the directory (a reload per page costs seconds
@@ -36,15 +37,28 @@ PAGE_TYPES = [
 ]
 # Checked once it exists: until then /api/ is a 404 and is left out.
 OPTIONAL_PAGE_TYPES = [("api-docs", "/api/", 200)]
+# Addresses with one language-neutral URL take the language as a parameter.
+NEUTRAL_PATHS = ("/data/", "/api/")
 
 
+def in_language(path, language):
+    if not language:
+        return path
+    if path in NEUTRAL_PATHS:
+        return f"{path}?lang={language}"
+    return f"/{language}{path}"
+
+
+@pytest.mark.parametrize("language", ["", "zh-hans"], ids=["english", "chinese"])
 def test_no_page_type_has_serious_or_critical_accessibility_violations(
-    page, directory, screenshot_dir
+    page, directory, screenshot_dir, language
 ):
     failures, checked = [], []
-    for name, path, status in PAGE_TYPES + OPTIONAL_PAGE_TYPES:
+    for name, english_path, status in PAGE_TYPES + OPTIONAL_PAGE_TYPES:
+        path = in_language(english_path, language)
+        name = f"{name}-{language}" if language else name
         response = page.goto(directory + path)
-        if (name, path, status) in OPTIONAL_PAGE_TYPES and response.status == 404:
+        if (name, english_path, status) in OPTIONAL_PAGE_TYPES and response.status == 404:
             print(f"{path} is a 404: not checked")
             continue
         assert response.status == status, f"{path} answered {response.status}"
