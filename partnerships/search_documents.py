@@ -19,6 +19,7 @@ from .models import (
     Institution,
     InstitutionName,
     Person,
+    PersonName,
     Position,
 )
 
@@ -128,10 +129,12 @@ def refresh_institutions(queryset):
 
 def refresh_people(queryset):
     positions = Position.objects.filter(person=OuterRef("pk"))
+    other_names = PersonName.objects.filter(person=OuterRef("pk"))
     _update(
         queryset,
         {
             "A": ["family_name", "given_name", "native_name"],
+            "B": [_joined(other_names, "name")],
             "C": [_joined(positions, "title"), _joined(positions, "institution__name")],
         },
     )

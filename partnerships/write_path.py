@@ -68,6 +68,7 @@ AFFECTS = {
     "Institution": [("institution", "pk")],
     "InstitutionName": [("institution", "institution_id")],
     "Person": [("person", "pk")],
+    "PersonName": [("person", "person_id")],
     "Position": [("person", "person_id"), ("institution_position", "institution_id")],
     "FocusArea": [("focus_area", "pk")],
 }

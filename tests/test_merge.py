@@ -260,3 +260,21 @@ def test_the_merge_page_of_people_and_fields_renders(admin_client, db):
 
     assert admin_client.get(merge_page("person", person)).status_code == 200
     assert admin_client.get(merge_page("focusarea", field)).status_code == 200
+
+
+def test_after_a_merge_search_finds_the_kept_record_by_the_others_names(client, twins):
+    merge(twins["other"], twins["kept"])
+
+    response = client.get(reverse("institution-list"), {"q": "HKPU"})
+    assert [str(i) for i in response.context["object_list"]] == [str(twins["kept"])]
+    response = client.get(reverse("agreement-list"), {"q": "HKPU"})
+    assert {a.slug for a in response.context["object_list"]} == {"shared", "own"}
+
+
+def test_a_persons_other_names_find_them(client, db):
+    from partnerships.models import PersonName
+
+    person = factories.PersonFactory(family_name="Fu", given_name="Wei")
+    PersonName.objects.create(person=person, name="Prof. FU Wei, PUTH President")
+    response = client.get(reverse("person-list"), {"q": "PUTH President"})
+    assert [p.pk for p in response.context["object_list"]] == [person.pk]
