@@ -13,6 +13,8 @@ from django.db.models import Count, F
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext_lazy as _
 
+from .filters import IN_FORCE_TODAY
+from .in_force import in_force_condition
 from .models import (
     AgreementFocusArea,
     AgreementKind,
@@ -196,6 +198,20 @@ def agreement_facets(filterset, focus_areas):
             "kind",
             _("Kind of agreement"),
             _options(kinds, active.get("kind", []), dict(AgreementKind.choices)),
+        )
+    )
+
+    # "In force today": one option, counted like the others under every other filter.
+    in_force_today = filterset.queryset_without("in_force").filter(in_force_condition()).count()
+    facets.append(
+        Facet(
+            "in_force",
+            _("In force"),
+            _options(
+                [(IN_FORCE_TODAY, in_force_today)],
+                active.get("in_force", []),
+                {IN_FORCE_TODAY: _("In force today")},
+            ),
         )
     )
 

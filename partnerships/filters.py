@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from . import search
+from .in_force import in_force_condition
 from .models import (
     Agreement,
     AgreementFocusArea,
@@ -170,6 +171,7 @@ SORT_CHOICES = {
     "recent": (_("Recently added"), ("-published_at", "pk")),
 }
 RELEVANCE = "relevance"
+IN_FORCE_TODAY = "today"
 
 
 class FacetedFilterSet(django_filters.FilterSet):
@@ -237,6 +239,12 @@ class AgreementFilterSet(FacetedFilterSet):
         item_label=_("kind of agreement"),
     )
     person = SlugListFilter(label=_("Person"), method="filter_person", item_label=_("person"))
+    in_force = ChoiceListFilter(
+        label=_("In force"),
+        method="filter_in_force",
+        choices=[(IN_FORCE_TODAY, _("In force today"))],
+        item_label=_("status"),
+    )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"),
         method="filter_sort",
@@ -299,6 +307,9 @@ class AgreementFilterSet(FacetedFilterSet):
         return queryset.filter(
             Exists(Participation.objects.filter(agreement=OuterRef("pk"), person__slug__in=slugs))
         )
+
+    def filter_in_force(self, queryset, name, values):
+        return queryset.filter(in_force_condition()) if values else queryset
 
     def filter_sort(self, queryset, name, value):
         if value in SORT_CHOICES:

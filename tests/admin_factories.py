@@ -74,6 +74,7 @@ def agreement_form(
         "place": "",
         "city": "",
         "term_months": "",
+        "ends_on_precision": "unknown",
         "status": "draft",
         **fields,
     }
@@ -105,6 +106,10 @@ def agreement_change_form(agreement, *, delete_parties=(), **fields):
         "place": agreement.place,
         "city": agreement.city,
         "term_months": agreement.term_months or "",
+        "ends_on": agreement.ends_on.isoformat() if agreement.ends_on else "",
+        "ends_on_precision": agreement.ends_on_precision,
+        "ends_on_source": agreement.ends_on_source_id or "",
+        "ends_on_quote": agreement.ends_on_quote,
         "status": agreement.status,
         "evidence_source": agreement.evidence_source_id or "",
         "title_quote": agreement.title_quote,

@@ -48,6 +48,9 @@ AGREEMENT_COLUMNS = [
     "source_urls",
     "published_at",
     "url",
+    "in_force",
+    "expected_end",
+    "in_force_reason",
 ]
 INSTITUTION_COLUMNS = [
     "slug",
@@ -423,6 +426,9 @@ def _instance_agreement(a):
         "source_urls": [source.url for source in sources],
         "published_at": a.published_at.isoformat() if a.published_at else None,
         "url": "http://testserver" + a.get_absolute_url(),
+        "in_force": a.in_force.status,
+        "expected_end": a.in_force.expected_end,
+        "in_force_reason": a.in_force.reason,
     }
 
 

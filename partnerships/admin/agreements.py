@@ -189,7 +189,7 @@ class AgreementAdmin(PressReleaseDraftMixin, EditorAdmin):
         "established_bodies__name",
     ]
     date_hierarchy = "signed_on"
-    autocomplete_fields = ["evidence_source"]
+    autocomplete_fields = ["evidence_source", "ends_on_source"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["published_at", *AUDIT_FIELDS]
     fieldsets = [
@@ -219,6 +219,15 @@ class AgreementAdmin(PressReleaseDraftMixin, EditorAdmin):
                     "The document these facts were read from, and for each the "
                     "sentence that states it, copied verbatim."
                 ),
+            },
+        ),
+        (
+            "End or renewal",
+            {
+                "fields": [("ends_on", "ends_on_precision"), "ends_on_source", "ends_on_quote"],
+                "description": "Leave empty unless a source states when the agreement ends or "
+                "until when it was renewed: the end is then computed from the signing date and "
+                "the term. A date entered here replaces that, and needs its source and sentence.",
             },
         ),
         ("Publication", {"fields": ["status", "published_at"], "description": PUBLICATION_RULES}),

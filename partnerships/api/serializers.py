@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from partnerships.in_force import InForce
 from partnerships.models import (
     AgreementKind,
     DatePrecision,
@@ -141,6 +142,19 @@ class AgreementSerializer(WithFieldsMixin, serializers.Serializer):
     place = serializers.CharField()
     city = serializers.CharField()
     parties = PartySerializer(source="party_links", many=True, read_only=True)
+    in_force = serializers.ChoiceField(
+        source="in_force.status",
+        choices=InForce.choices,
+        help_text="On the day of the request, from the signing date, its precision and the "
+        "term, or from an end date a source states.",
+    )
+    expected_end = serializers.CharField(
+        source="in_force.expected_end",
+        allow_null=True,
+        help_text="ISO 8601 at the precision the inputs allow: 2026-05-18, 2026-12, 2027, or "
+        "an interval 2025-07/2026-06; null when unknown.",
+    )
+    in_force_reason = serializers.CharField(source="in_force.reason")
 
 
 class AgreementListSerializer(AgreementSerializer):

@@ -3,9 +3,10 @@
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from .common import (
@@ -74,6 +75,32 @@ class Agreement(NamedInTwoLanguages, KeepsOldAddresses, NaturalKeyMixin, TimeSta
         blank=True,
         help_text=_("Only when the source states a term."),
     )
+    ends_on = models.DateField(
+        "end or renewal date",
+        null=True,
+        blank=True,
+        help_text="Only when a source states when the agreement ends or was renewed until; "
+        "it then replaces the end computed from the signing date and the term.",
+    )
+    ends_on_precision = models.CharField(
+        "precision of the end date",
+        max_length=8,
+        choices=DatePrecision,
+        default=DatePrecision.UNKNOWN,
+    )
+    ends_on_source = models.ForeignKey(
+        "partnerships.Source",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="source of the end date",
+    )
+    ends_on_quote = models.TextField(
+        "sentence stating the end date",
+        blank=True,
+        help_text="The sentence of the source that states the end or renewal, copied verbatim.",
+    )
     summary = models.TextField(blank=True)
     # The agreement's own facts carry their evidence too; parties, people and fields carry
     # theirs on their own rows.
@@ -132,6 +159,20 @@ class Agreement(NamedInTwoLanguages, KeepsOldAddresses, NaturalKeyMixin, TimeSta
             partial_date_constraint(
                 "signed_on", "signed_on_precision", "agreement_signed_precision"
             ),
+            partial_date_constraint("ends_on", "ends_on_precision", "agreement_ends_precision"),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | (Q(ends_on_source__isnull=False) & ~Q(ends_on_quote="")),
+                name="agreement_end_has_evidence",
+                violation_error_message="An end or renewal date needs its source and sentence.",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(signed_on__isnull=True)
+                | Q(ends_on__gt=F("signed_on")),
+                name="agreement_ends_after_signing",
+                violation_error_message="An agreement ends after it is signed.",
+            ),
             models.CheckConstraint(
                 condition=Q(term_months__isnull=True) | Q(term_months__gt=0),
                 name="agreement_term_positive",
@@ -171,10 +212,31 @@ class Agreement(NamedInTwoLanguages, KeepsOldAddresses, NaturalKeyMixin, TimeSta
             return f"{years} year{'s' if years != 1 else ''}"
         return f"{self.term_months} months"
 
+    @cached_property
+    def in_force(self):
+        """Status today, expected end and the reason in words (see ``in_force.py``)."""
+        from partnerships.in_force import status_of_agreement
+
+        return status_of_agreement(self)
+
+    @property
+    def ends_on_display(self):
+        return format_partial_date(self.ends_on, self.ends_on_precision)
+
     def clean(self):
         clean_partial_date(
             self.signed_on, self.signed_on_precision, "signed_on", "signed_on_precision"
         )
+        clean_partial_date(self.ends_on, self.ends_on_precision, "ends_on", "ends_on_precision")
+        if self.ends_on is not None and not (self.ends_on_source_id and self.ends_on_quote.strip()):
+            raise ValidationError(
+                {
+                    "ends_on_quote": "Give the source and the sentence that state the end or "
+                    "renewal date, or leave the date empty."
+                }
+            )
+        if self.ends_on and self.signed_on and self.ends_on <= self.signed_on:
+            raise ValidationError({"ends_on": "The end date must come after the signing date."})
         if (
             self.is_published
             and self.signed_on_precision != DatePrecision.UNKNOWN

@@ -72,7 +72,7 @@ class AgreementQuerySet(NaturalKeyQuerySet):
     def for_detail(self):
         from .agreements import AgreementFocusArea, AgreementParty, Participation
 
-        return self.prefetch_related(
+        return self.select_related("ends_on_source").prefetch_related(
             Prefetch(
                 "party_links",
                 queryset=AgreementParty.objects.select_related("institution", "source").order_by(

@@ -32,6 +32,7 @@ from partnerships.filters import (
     InstitutionFilterSet,
     PersonFilterSet,
 )
+from partnerships.in_force import status_of
 from partnerships.models import (
     Agreement,
     AgreementFocusArea,
@@ -149,6 +150,19 @@ def _iso(value):
     return value.isoformat() if value else None
 
 
+def _in_force(row):
+    """The row's status today, worked out once for its three columns."""
+    if "_in_force" not in row:
+        row["_in_force"] = status_of(
+            row["signed_on"],
+            row["signed_on_precision"],
+            row["term_months"],
+            row["ends_on"],
+            row["ends_on_precision"],
+        )
+    return row["_in_force"]
+
+
 AGREEMENT_KIND_LABELS = _labels(Agreement, "kind")
 INSTITUTION_KIND_LABELS = _labels(Institution, "kind")
 
@@ -230,6 +244,24 @@ AGREEMENT_COLUMNS = (
         "url",
         _("Address of the agreement's page."),
         lambda r, c: c.link("agreement-detail", r["slug"]),
+    ),
+    Column(
+        "in_force",
+        "Whether the agreement is in force on the day of the download: in_force, ended or "
+        "unknown (no date, no term, or an end window that includes today).",
+        lambda r, c: _in_force(r).status,
+    ),
+    Column(
+        "expected_end",
+        "When it ends, as precisely as the signing date and term (or a stated end) allow, "
+        "in ISO 8601: 2026-05-18, 2026-12, 2027 or an interval 2025-07/2026-06; empty when "
+        "unknown.",
+        lambda r, c: _in_force(r).expected_end,
+    ),
+    Column(
+        "in_force_reason",
+        "Why, in words: “Signed in 2024 for 3 years: ends during 2027.”",
+        lambda r, c: _in_force(r).reason,
     ),
 )
 
@@ -406,6 +438,8 @@ AGREEMENT_NAMES = (
     "term_months",
     "summary",
     "published_at",
+    "ends_on",
+    "ends_on_precision",
 )
 
 

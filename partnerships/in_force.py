@@ -1,0 +1,215 @@
+"""Whether an agreement is in force: computed from what the source states, never guessed.
+
+The end of an agreement is the first day it no longer applies. From a signing date and a
+term it is known only as precisely as the date: signed in 2024 for three years, it ends
+some day of 2027. So the end is a window of days, ``[earliest, latest]``, and today's
+status follows from it: before the window, in force; on or after its last day, ended;
+inside it (or with no window at all), unknown. An end or renewal date that an editor
+enters with its evidence replaces the computed window.
+"""
+
+import calendar
+import datetime
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import F, Func, Q
+from django.db.models.lookups import GreaterThan
+from django.utils import timezone
+
+from .models.common import DatePrecision, format_partial_date
+
+
+class InForce(models.TextChoices):
+    IN_FORCE = "in_force", "In force"
+    ENDED = "ended", "Ended"
+    UNKNOWN = "unknown", "Unknown"
+
+
+def add_months(day, months):
+    """``day`` moved by whole months; a day the target month lacks becomes its last day."""
+    month_index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(month_index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return datetime.date(year, month + 1, min(day.day, last))
+
+
+def period(day, precision):
+    """The first and last days a partial date may mean: a year is 1 January to 31 December."""
+    if day is None or precision == DatePrecision.UNKNOWN:
+        return None
+    if precision == DatePrecision.YEAR:
+        return datetime.date(day.year, 1, 1), datetime.date(day.year, 12, 31)
+    if precision == DatePrecision.MONTH:
+        last = calendar.monthrange(day.year, day.month)[1]
+        return day.replace(day=1), day.replace(day=last)
+    return day, day
+
+
+@dataclass(frozen=True)
+class EndWindow:
+    earliest: datetime.date
+    latest: datetime.date
+
+    @property
+    def precision(self):
+        if self.earliest == self.latest:
+            return DatePrecision.DAY
+        if period(self.earliest, DatePrecision.MONTH) == (self.earliest, self.latest):
+            return DatePrecision.MONTH
+        if period(self.earliest, DatePrecision.YEAR) == (self.earliest, self.latest):
+            return DatePrecision.YEAR
+        return None  # a window across months: told as "between … and …"
+
+    @property
+    def whole_months(self):
+        return self.earliest.day == 1 and period(self.latest, DatePrecision.MONTH)[1] == self.latest
+
+    @property
+    def iso(self):
+        """ISO 8601: 2026-05-18, 2026-05, 2027, or an interval 2025-07/2026-06."""
+        precision = self.precision
+        if precision == DatePrecision.DAY:
+            return self.earliest.isoformat()
+        if precision == DatePrecision.MONTH:
+            return f"{self.earliest:%Y-%m}"
+        if precision == DatePrecision.YEAR:
+            return f"{self.earliest.year:04d}"
+        if self.whole_months:
+            return f"{self.earliest:%Y-%m}/{self.latest:%Y-%m}"
+        return f"{self.earliest.isoformat()}/{self.latest.isoformat()}"
+
+    @property
+    def display(self):
+        """In words, with its preposition: "on 18 May 2026", "during 2027", "between …"."""
+        precision = self.precision
+        if precision == DatePrecision.DAY:
+            return f"on {format_partial_date(self.earliest, precision)}"
+        if precision is not None:
+            return f"during {format_partial_date(self.earliest, precision)}"
+        shown = DatePrecision.MONTH if self.whole_months else DatePrecision.DAY
+        return (
+            f"between {format_partial_date(self.earliest, shown)} "
+            f"and {format_partial_date(self.latest, shown)}"
+        )
+
+
+@dataclass(frozen=True)
+class Status:
+    status: str  # an InForce value
+    reason: str
+    end: EndWindow | None = None
+    end_stated: bool = False  # the end comes from an editor's date and its source
+
+    @property
+    def label(self):
+        return InForce(self.status).label
+
+    @property
+    def card_label(self):
+        """Short enough for a list card; the detail page gives the reason."""
+        if self.status == InForce.UNKNOWN:
+            return "In force: not known"
+        return self.label
+
+    @property
+    def expected_end(self):
+        return self.end.iso if self.end else None
+
+
+def term_words(months):
+    years, rest = divmod(months, 12)
+    if rest == 0:
+        return f"{years} year{'s' if years != 1 else ''}"
+    return f"{months} month{'s' if months != 1 else ''}"
+
+
+def status_of(
+    signed_on,
+    signed_on_precision,
+    term_months,
+    ends_on=None,
+    ends_on_precision=DatePrecision.UNKNOWN,
+    today=None,
+):
+    """The agreement's status today, its expected end and the reason, in words."""
+    today = today or timezone.localdate()
+    stated = period(ends_on, ends_on_precision)
+    signed = period(signed_on, signed_on_precision)
+    if stated:
+        end = EndWindow(*stated)
+        reason = f"A source states that it ends {end.display}"
+        return _judge(end, today, reason, end_stated=True)
+    if signed is None:
+        return Status(InForce.UNKNOWN, "The signing date is not stated, so its end is unknown.")
+    when = format_partial_date(signed_on, signed_on_precision)
+    signed_words = (
+        f"Signed on {when}" if signed_on_precision == DatePrecision.DAY else (f"Signed in {when}")
+    )
+    if not term_months:
+        return Status(InForce.UNKNOWN, f"{signed_words}; no term is stated, so its end is unknown.")
+    end = EndWindow(add_months(signed[0], term_months), add_months(signed[1], term_months))
+    reason = f"{signed_words} for {term_words(term_months)}: ends {end.display}"
+    return _judge(end, today, reason)
+
+
+def _judge(end, today, reason, end_stated=False):
+    if today < end.earliest:
+        status, verdict = InForce.IN_FORCE, "."
+    elif today >= end.latest:
+        status, verdict = InForce.ENDED, "."
+    else:
+        status, verdict = InForce.UNKNOWN, ", so it may or may not be in force today."
+    return Status(status, reason + verdict, end, end_stated)
+
+
+def status_of_agreement(agreement, today=None):
+    return status_of(
+        agreement.signed_on,
+        agreement.signed_on_precision,
+        agreement.term_months,
+        agreement.ends_on,
+        agreement.ends_on_precision,
+        today,
+    )
+
+
+class AddMonths(Func):
+    """``date + months`` in SQL, for the "in force today" filter (PostgreSQL and SQLite)."""
+
+    output_field = models.DateField()
+    arity = 2
+
+    def _arguments(self, compiler):
+        date_sql, date_params = compiler.compile(self.source_expressions[0])
+        months_sql, months_params = compiler.compile(self.source_expressions[1])
+        return date_sql, months_sql, [*date_params, *months_params]
+
+    def as_sql(self, compiler, connection, **extra_context):
+        # SQLite rolls a day the month lacks over into the next month (31 January + 1 month
+        # is 3 March) where Python and PostgreSQL take the month's last day: the filter can
+        # disagree with the shown status for a few days around such an end.
+        date_sql, months_sql, params = self._arguments(compiler)
+        return f"date({date_sql}, '+' || {months_sql} || ' months')", params
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        date_sql, months_sql, params = self._arguments(compiler)
+        return f"({date_sql} + make_interval(months => {months_sql}::integer))::date", params
+
+
+def in_force_condition(today=None):
+    """A ``Q`` of agreements in force on ``today``: the rule of :func:`status_of` in SQL.
+
+    In force means the end window starts after today. A stated end is stored as the
+    first day of its period; the computed window starts on the signing period's first
+    day (the stored date) plus the term.
+    """
+    today = today or timezone.localdate()
+    stated = Q(ends_on__isnull=False, ends_on__gt=today)
+    computed = Q(
+        GreaterThan(AddMonths(F("signed_on"), F("term_months")), today),
+        ends_on__isnull=True,
+        signed_on__isnull=False,
+        term_months__isnull=False,
+    )
+    return stated | computed
