@@ -76,6 +76,7 @@ PAGE_TYPES = [
     ("field", "Field page", "html"),
     ("api", "API list, field + year filters", "json"),
     ("csv", "CSV download, field + year filters", "csv"),
+    ("network", "Partnership network, field + year filters", "html"),
 ]
 RATIO_TARGETS = ("list", "search")
 P95_TARGETS = {"typo": TYPO_P95_MS, "api": API_P95_MS}
@@ -179,6 +180,8 @@ def make_pools(size, seed):
         (),
         [*newest, ("_stream", "on"), ("_size", "max")],
     )
+    # No counterpart in Datasette, which draws no network.
+    pools["network"] = field_year("/network/", None)
 
     def words_of(title):
         return [w for w in re.findall(r"[A-Za-z]{4,}", title) if w.lower() not in STOP_WORDS]

@@ -20,6 +20,9 @@ urlpatterns = i18n_patterns(
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person-detail"),
     path("fields/", views.FocusAreaListView.as_view(), name="focusarea-list"),
     path("fields/<slug:slug>/", views.FocusAreaDetailView.as_view(), name="focusarea-detail"),
+    path("network/", views.network_page, name="network"),
+    path("network/edges.csv", views.network_edges_csv, name="network-edges-csv"),
+    path("network/network.graphml", views.network_graphml, name="network-graphml"),
     path("sources/<slug:slug>/", views.SourceDetailView.as_view(), name="source-detail"),
     prefix_default_language=False,
 )

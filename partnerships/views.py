@@ -1,5 +1,7 @@
 """Public pages. Views stay thin: reads live in QuerySet methods, filters in filters.py."""
 
+import csv
+
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch
@@ -9,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, TemplateView
 
-from . import caching, charts, facets, search
+from . import caching, charts, facets, network, search
 from .filters import (
     AgreementFilterSet,
     FocusAreaFilterSet,
@@ -31,6 +33,7 @@ from .models import (
     Source,
 )
 from .models.querysets import in_order_of
+from .open_data.exports import neutralise
 from .site import absolute_url
 
 PAGE_SIZE = 20
@@ -285,6 +288,11 @@ class InstitutionDetailView(DetailView):
                 "person__family_name", "person__given_name", "title"
             )[:POSITIONS_SHOWN],
             position_count=positions.count(),
+            network=caching.cached(
+                "institution-network",
+                (institution.pk,),
+                lambda: network.institution_network(institution, Agreement.objects.published()),
+            ),
             year_chart=year_chart(
                 "institution",
                 (institution.pk,),
@@ -472,6 +480,82 @@ def search_everything(request):
         "search.html",
         {"query": query, "sections": sections, "total": total, "suggestions": suggestions},
     )
+
+
+def _network_filters(request):
+    """The agreement list's FilterSet over published agreements, and what it ignored."""
+    filterset = AgreementFilterSet(
+        request.GET, queryset=Agreement.objects.published(), request=request
+    )
+    filterset.form.is_valid()
+    notices = [
+        f"{filterset.filters[name].label}: {' '.join(messages)} This filter was ignored."
+        for name, messages in filterset.form.errors.items()
+        if name in filterset.filters
+    ]
+    return filterset, notices
+
+
+def _directory_network(filterset):
+    # Published agreements only, whoever asks: the key is the valid filters alone.
+    key = sorted((name, repr(values)) for name, values in filterset.active.items())
+    agreements = filterset.queryset_without("sort")
+    return caching.cached("network", key, lambda: network.directory_network(agreements))
+
+
+@require_GET
+def network_page(request):
+    """The partnership network of the agreements the list would show under the same filters."""
+    filterset, notices = _network_filters(request)
+    graph = _directory_network(filterset)
+    chips, unknown = facets.active_filters(filterset, request.GET)
+    notices += [
+        f"{label}: nothing in the directory is called “{value}”." for label, value in unknown
+    ]
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "partnerships/network.html",
+        {
+            "network": graph,
+            "active_filters": chips,
+            "notices": notices,
+            "query": f"?{query}" if query else "",
+        },
+    )
+
+
+@require_GET
+def network_edges_csv(request):
+    """The network's edges, as drawn and tabled, one row per pair of institutions."""
+    filterset, _ = _network_filters(request)
+    graph = _directory_network(filterset)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="partnership-network-edges.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        ["source_slug", "source_name", "target_slug", "target_name", "co_signed_agreements"]
+    )
+    for edge in graph.edges:
+        writer.writerow(
+            [
+                edge.source.slug,
+                neutralise(edge.source.name),
+                edge.target.slug,
+                neutralise(edge.target.name),
+                edge.weight,
+            ]
+        )
+    return response
+
+
+@require_GET
+def network_graphml(request):
+    filterset, _ = _network_filters(request)
+    graph = _directory_network(filterset)
+    response = HttpResponse(network.graphml(graph), content_type="application/graphml+xml")
+    response["Content-Disposition"] = 'attachment; filename="partnership-network.graphml"'
+    return response
 
 
 def healthz(request):

@@ -66,6 +66,11 @@ PAGES = [
     ("institution with every agreement", lambda d: reverse("institution-detail", args=["hub"])),
     ("person", lambda d: d["person"].get_absolute_url()),
     ("parent field", lambda d: d["parent"].get_absolute_url()),
+    ("network", lambda d: reverse("network")),
+    ("network filtered", lambda d: reverse("network") + "?field=engineering&year=2023"),
+    ("network edges csv", lambda d: reverse("network-edges-csv") + "?field=engineering"),
+    ("network graphml", lambda d: reverse("network-graphml")),
+    ("agreements in force today", lambda d: reverse("agreement-list") + "?in_force=today"),
 ]
 
 

@@ -19,6 +19,8 @@ PAGES_WITH_PICTURES = [
     ("agreement-list", "/agreements/?field=" + FIELD),
     ("institution", "/institutions/pumch/"),
     ("field", f"/fields/{FIELD}/"),
+    ("network", "/network/"),
+    ("network-filtered", "/network/?city=Beijing"),
 ]
 
 
@@ -31,6 +33,27 @@ def test_a_year_bar_leads_to_the_list_of_that_years_agreements(page, directory):
     expect(page).to_have_url(re.compile(rf"/agreements/\?field={FIELD}&year=2023$"))
     expect(page.locator(".result-count")).to_have_text(re.compile(r"of 3$"))
     expect(page.get_by_role("link", name="2023: 3 agreements (chosen)")).to_be_visible()
+
+
+def test_a_network_node_leads_to_its_institution_and_its_partners(page, directory):
+    page.goto(directory + "/network/")
+    network = page.locator("svg.network")
+    expect(network).to_be_visible()
+    network.get_by_role("link", name=re.compile(r"^Tianjin University \(University\)")).click()
+
+    expect(page).to_have_url(re.compile(r"/institutions/tju/$"))
+    expect(page.locator("main h1")).to_have_text("Tianjin University")
+    ego = page.locator("#network-heading + * svg.network, svg.network").first
+    expect(ego.get_by_role("link", name=re.compile(r"^Tianjin Medical University"))).to_be_visible()
+
+
+def test_the_agreement_list_leads_to_the_network_of_its_filters(page, directory):
+    page.goto(directory + "/agreements/?city=Tianjin")
+    page.get_by_role("link", name="See these agreements as a partnership network").click()
+    expect(page).to_have_url(re.compile(r"/network/\?city=Tianjin$"))
+    rows = page.locator(".network-table tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Tianjin Medical University")
 
 
 def test_pictures_pass_axe_and_fit_a_phone(browser, directory, screenshot_dir):

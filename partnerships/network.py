@@ -1,0 +1,263 @@
+"""The partnership network: institutions as nodes, co-signed agreements as weighted edges.
+
+The graph is read in three grouped queries (the institutions ranked by agreements, how
+many there are, and the co-signed pairs among those kept), laid out on the server with
+networkx's force-directed layout, and cached by directory version: an edit retires it.
+Positions are fractions of the drawing, so the template places nodes in percentages
+and keeps labels at a legible pixel size on any screen. Only published agreements count.
+"""
+
+import io
+import math
+from dataclasses import dataclass, field
+
+import networkx as nx
+from django.db.models import Count, F
+from django.urls import reverse
+
+from .models import AgreementParty, Institution, InstitutionKind, InstitutionNameType
+
+MAX_NODES = 150  # the strongest part shown at scale; said on the page
+MAX_DRAWN_EDGES = 250  # the heaviest edges among the nodes kept
+EGO_PARTNERS = 30  # an institution's own partners on its page…
+EGO_SECOND_RING = 30  # …and the partners of those partners
+LABELLED_NODES = 12  # the largest nodes carry a written name
+MARGIN = 0.06  # share of the drawing kept free at each edge
+LAYOUT_SEED = 12  # the same data always gives the same picture
+
+
+@dataclass
+class Node:
+    pk: int
+    slug: str
+    name: str
+    short_name: str
+    kind: str
+    agreements: int
+    x: float = 0.5  # fraction of the width
+    y: float = 0.5
+    labelled: bool = False
+    centre: bool = False
+
+    @property
+    def kind_label(self):
+        return InstitutionKind(self.kind).label if self.kind in InstitutionKind.values else ""
+
+    @property
+    def url(self):
+        return reverse("institution-detail", kwargs={"slug": self.slug})
+
+    @property
+    def radius(self):
+        return round(4 + 2.5 * math.sqrt(self.agreements), 1) if self.agreements else 4
+
+    @property
+    def label_dy(self):
+        """Above the circle, or below it near the top edge."""
+        if self.y < 0.15:
+            return round(self.radius + 14, 1)
+        return -round(self.radius + 4, 1)
+
+    @property
+    def x_percent(self):
+        return round(self.x * 100, 2)
+
+    @property
+    def y_percent(self):
+        return round(self.y * 100, 2)
+
+    @property
+    def label_anchor(self):
+        """Labels near a side run inwards, so no name is cut at the drawing's edge."""
+        if self.x < 0.25:
+            return "start"
+        return "end" if self.x > 0.75 else "middle"
+
+    @property
+    def description(self):
+        plural = "" if self.agreements == 1 else "s"
+        return f"{self.name} ({self.kind_label}): {self.agreements} agreement{plural}"
+
+
+@dataclass
+class Edge:
+    source: Node
+    target: Node
+    weight: int
+
+    @property
+    def stroke_width(self):
+        return round(1 + 1.5 * math.log(self.weight), 2)
+
+
+@dataclass
+class Network:
+    nodes: list[Node]
+    edges: list[Edge]  # drawn and tabled, heaviest first
+    institutions_in_scope: int  # every institution party to a counted agreement
+    edges_among_nodes: int  # before keeping the heaviest MAX_DRAWN_EDGES
+    kinds: list[tuple[str, str]] = field(default_factory=list)  # legend: (code, label)
+
+    @property
+    def nodes_cut(self):
+        return self.institutions_in_scope > len(self.nodes)
+
+    @property
+    def edges_cut(self):
+        return self.edges_among_nodes > len(self.edges)
+
+
+def _short_names(ids):
+    """An acronym where the directory knows one (PUMCH), for the few written labels."""
+    acronyms = {}
+    rows = (
+        Institution.names.rel.related_model.objects.filter(
+            institution__in=ids, name_type=InstitutionNameType.ACRONYM
+        )
+        .order_by("institution", "pk")
+        .values_list("institution", "name")
+    )
+    for institution, name in rows:
+        acronyms.setdefault(institution, name)
+    return acronyms
+
+
+def _nodes(counts):
+    """Nodes for ``{institution id: agreements}``, largest first (one or two queries)."""
+    ids = list(counts)
+    acronyms = _short_names(ids) if ids else {}
+    records = Institution.objects.filter(pk__in=ids).values_list("pk", "slug", "name", "kind")
+    nodes = [
+        Node(
+            pk=pk,
+            slug=slug,
+            name=name,
+            short_name=acronyms.get(pk) or (name if len(name) <= 28 else name[:26] + "…"),
+            kind=kind,
+            agreements=counts[pk],
+        )
+        for pk, slug, name, kind in records
+    ]
+    nodes.sort(key=lambda node: (-node.agreements, node.name))
+    return nodes
+
+
+def _pairs(agreements, ids):
+    """``[(institution a, institution b, co-signed agreements)]`` among ``ids``, a < b."""
+    return list(
+        AgreementParty.objects.filter(
+            agreement__in=agreements.values("pk"),
+            institution__in=ids,
+            agreement__party_links__institution__in=ids,
+            institution__lt=F("agreement__party_links__institution"),
+        )
+        .values_list("institution", "agreement__party_links__institution")
+        .annotate(weight=Count("agreement", distinct=True))
+        .order_by()
+    )
+
+
+def _assemble(nodes, pairs, institutions_in_scope, centre=None):
+    by_pk = {node.pk: node for node in nodes}
+    pairs = sorted(pairs, key=lambda pair: (-pair[2], pair[0], pair[1]))
+    kept = pairs[:MAX_DRAWN_EDGES]
+    edges = [Edge(by_pk[a], by_pk[b], weight) for a, b, weight in kept]
+    _lay_out(nodes, edges, centre)
+    for node in nodes[:LABELLED_NODES]:
+        node.labelled = True
+    if centre is not None:
+        by_pk[centre].centre = by_pk[centre].labelled = True
+    present = {node.kind for node in nodes}
+    kinds = [(code, label) for code, label in InstitutionKind.choices if code in present]
+    return Network(nodes, edges, institutions_in_scope, len(pairs), kinds)
+
+
+def _lay_out(nodes, edges, centre=None):
+    """Force-directed positions in ``[MARGIN, 1 - MARGIN]``, the same for the same graph."""
+    if not nodes:
+        return
+    graph = nx.Graph()
+    graph.add_nodes_from(node.pk for node in nodes)
+    for edge in edges:
+        # Logarithmic pull: a pair with 200 agreements must not crush the picture.
+        graph.add_edge(edge.source.pk, edge.target.pk, weight=1 + math.log(edge.weight))
+    if len(nodes) == 1:
+        positions = {nodes[0].pk: (0.0, 0.0)}
+    elif centre is not None:
+        positions = nx.spring_layout(
+            graph, seed=LAYOUT_SEED, pos={centre: (0.0, 0.0)}, fixed=[centre], weight="weight"
+        )
+    else:
+        positions = nx.spring_layout(graph, seed=LAYOUT_SEED, weight="weight")
+    xs = [float(x) for x, _ in positions.values()]
+    ys = [float(y) for _, y in positions.values()]
+    span_x = (max(xs) - min(xs)) or 1.0
+    span_y = (max(ys) - min(ys)) or 1.0
+    for node in nodes:
+        x, y = positions[node.pk]
+        node.x = round(MARGIN + (1 - 2 * MARGIN) * (float(x) - min(xs)) / span_x, 4)
+        node.y = round(MARGIN + (1 - 2 * MARGIN) * (float(y) - min(ys)) / span_y, 4)
+        if len(nodes) == 1:
+            node.x = node.y = 0.5
+
+
+def directory_network(agreements):
+    """The institutions most often party to ``agreements`` (up to ``MAX_NODES``), linked
+    by the agreements they co-signed among them."""
+    parties = AgreementParty.objects.filter(agreement__in=agreements.values("pk"))
+    ranked = (
+        parties.values("institution")
+        .annotate(count=Count("agreement", distinct=True))
+        .order_by("-count", "institution")
+        .values_list("institution", "count")
+    )
+    counts = dict(ranked[:MAX_NODES])
+    in_scope = len(counts)
+    if in_scope == MAX_NODES:
+        in_scope = parties.values("institution").distinct().count()
+    nodes = _nodes(counts)
+    return _assemble(nodes, _pairs(agreements, list(counts)), in_scope)
+
+
+def institution_network(institution, agreements):
+    """``institution``, its strongest partners and theirs, linked by co-signed ``agreements``."""
+    mine = AgreementParty.objects.filter(
+        agreement__in=agreements.filter(party_links__institution=institution).values("pk")
+    ).exclude(institution=institution)
+    partners = dict(
+        mine.values("institution")
+        .annotate(count=Count("agreement", distinct=True))
+        .order_by("-count", "institution")
+        .values_list("institution", "count")[:EGO_PARTNERS]
+    )
+    if not partners:
+        return Network([], [], 0, 0)
+    with_partners = agreements.filter(party_links__institution__in=list(partners))
+    theirs = AgreementParty.objects.filter(agreement__in=with_partners.values("pk")).exclude(
+        institution__in=[institution.pk, *partners]
+    )
+    second = dict(
+        theirs.values("institution")
+        .annotate(count=Count("agreement", distinct=True))
+        .order_by("-count", "institution")
+        .values_list("institution", "count")[:EGO_SECOND_RING]
+    )
+    ids = [institution.pk, *partners, *second]
+    counts = Institution.objects.agreement_counts(ids)
+    nodes = _nodes({pk: counts.get(pk, 0) for pk in ids})
+    in_scope = len(ids)
+    return _assemble(nodes, _pairs(agreements, ids), in_scope, centre=institution.pk)
+
+
+def graphml(network):
+    """The network as GraphML (for Gephi, Cytoscape, networkx…), nodes keyed by slug."""
+    graph = nx.Graph()
+    for node in network.nodes:
+        graph.add_node(
+            node.slug, name=node.name, kind=node.kind, agreements=node.agreements, url=node.url
+        )
+    for edge in network.edges:
+        graph.add_edge(edge.source.slug, edge.target.slug, agreements=edge.weight)
+    buffer = io.BytesIO()
+    nx.write_graphml(graph, buffer, encoding="utf-8")
+    return buffer.getvalue()

@@ -1,0 +1,184 @@
+"""The partnership network: nodes and edges match the agreements, under the list's filters."""
+
+import csv
+import datetime
+import io
+import re
+from collections import Counter
+from itertools import combinations
+
+import networkx as nx
+import pytest
+from django.urls import reverse
+
+from partnerships import network
+from partnerships.models import Agreement, AgreementKind, InstitutionKind
+from tests.factories import (
+    AgreementFactory,
+    DraftAgreementFactory,
+    FocusAreaFactory,
+    InstitutionFactory,
+)
+
+NETWORK_URL = reverse("network")
+
+
+@pytest.fixture
+def directory(db):
+    """Five institutions; agreements of two and three parties, in two fields and years."""
+    hub = InstitutionFactory(slug="hub", name="Hub University")
+    hospital = InstitutionFactory(
+        slug="hospital", name="City Hospital", kind=InstitutionKind.HOSPITAL
+    )
+    tianjin = InstitutionFactory(slug="tianjin", name="Tianjin Medical", city="Tianjin")
+    academy = InstitutionFactory(slug="academy", name="Academy", kind=InstitutionKind.ACADEMY)
+    loner = InstitutionFactory(slug="loner", name="Far Institute")
+    engineering = FocusAreaFactory(slug="engineering", name="Engineering")
+    ai = FocusAreaFactory(slug="medical-ai", name="Medical AI", parent=engineering)
+    education = FocusAreaFactory(slug="education", name="Education")
+    AgreementFactory(slug="one", parties=[hub, hospital], fields=[ai])
+    AgreementFactory(slug="two", parties=[hub, hospital, tianjin], fields=[engineering],
+                     signed_on=datetime.date(2020, 1, 1))  # fmt: skip
+    AgreementFactory(slug="three", parties=[hub, tianjin], fields=[education],
+                     kind=AgreementKind.MEMORANDUM)  # fmt: skip
+    AgreementFactory(slug="four", parties=[academy, hospital], fields=[education])
+    DraftAgreementFactory(slug="draft", parties=[hub, loner])
+    return {"hub": hub, "hospital": hospital, "loner": loner}
+
+
+def expected_edges(agreements):
+    """Co-signed agreements per pair of slugs, counted straight from the parties."""
+    pairs = Counter()
+    for agreement in agreements.prefetch_related("parties"):
+        slugs = sorted(party.slug for party in agreement.parties.all())
+        pairs.update(combinations(slugs, 2))
+    return dict(pairs)
+
+
+def drawn_edges(graph):
+    return {
+        tuple(sorted((edge.source.slug, edge.target.slug))): edge.weight for edge in graph.edges
+    }
+
+
+def test_the_whole_directory_network_matches_the_published_agreements(client, directory):
+    graph = client.get(NETWORK_URL).context["network"]
+    published = Agreement.objects.published()
+    assert drawn_edges(graph) == expected_edges(published)
+    assert {node.slug: node.agreements for node in graph.nodes} == {
+        "hub": 3, "hospital": 3, "tianjin": 2, "academy": 1,
+    }  # fmt: skip
+    assert "loner" not in {node.slug for node in graph.nodes}  # only in a draft
+    assert not graph.nodes_cut and not graph.edges_cut
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"field": "engineering"},  # a parent field includes its sub-fields
+        {"year": "2020"},
+        {"kind": "memorandum"},
+        {"institution_kind": "academy"},
+        {"city": "Tianjin"},
+        {"field": "education", "institution": "hub"},
+    ],
+)
+def test_under_the_lists_filters_the_network_has_exactly_the_listed_agreements(
+    client, directory, params
+):
+    graph = client.get(NETWORK_URL, params).context["network"]
+    listed = client.get(reverse("agreement-list"), params).context["filterset"].qs
+    assert drawn_edges(graph) == expected_edges(listed)
+    counts = Counter(slug for a in listed for slug in a.parties.values_list("slug", flat=True))
+    assert {node.slug: node.agreements for node in graph.nodes} == dict(counts)
+
+
+def test_at_scale_the_strongest_institutions_are_kept_and_the_page_says_so(
+    client, directory, monkeypatch
+):
+    monkeypatch.setattr(network, "MAX_NODES", 2)
+    monkeypatch.setattr(network, "MAX_DRAWN_EDGES", 1)
+    response = client.get(NETWORK_URL)
+    graph = response.context["network"]
+    assert {node.slug for node in graph.nodes} == {"hub", "hospital"}
+    assert drawn_edges(graph) == {("hospital", "hub"): 2}
+    html = response.content.decode()
+    assert "Showing the 2 institutions with the most agreements, of 4." in html
+    assert "Drawing the 1 strongest links among them, of 1." not in html  # nothing cut there
+
+
+def test_nodes_link_to_their_institution_pages(client, directory):
+    html = client.get(NETWORK_URL).content.decode()
+    svg = re.search(r'<svg class="network".*?</svg>', html, re.DOTALL).group(0)
+    links = dict(
+        re.findall(r'<a href="([^"]+)" class="network-node[^"]*" aria-label="([^"]+)"', svg)
+    )
+    assert links["/institutions/hospital/"] == "City Hospital (Hospital): 3 agreements"
+    for url, label in links.items():
+        assert client.get(url).context["institution"].name == label.split(" (")[0]
+    assert "Hospital" in re.search(r'<ul class="legend".*?</ul>', html, re.DOTALL).group(0)
+
+
+def test_the_table_beside_lists_the_same_edges(client, directory):
+    response = client.get(NETWORK_URL)
+    html = response.content.decode()
+    rows = re.findall(
+        r'<tr><td><a href="/institutions/([^/]+)/">[^<]+</a></td>'
+        r'<td><a href="/institutions/([^/]+)/">[^<]+</a></td><td>(\d+)</td></tr>',
+        html,
+    )
+    graph = response.context["network"]
+    assert {tuple(sorted((a, b))): int(n) for a, b, n in rows} == drawn_edges(graph)
+
+
+def test_the_edges_download_as_csv_and_graphml_under_the_same_filters(client, directory):
+    params = {"field": "engineering"}
+    graph = client.get(NETWORK_URL, params).context["network"]
+    response = client.get(reverse("network-edges-csv"), params)
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert {
+        tuple(sorted((r["source_slug"], r["target_slug"]))): int(r["co_signed_agreements"])
+        for r in rows
+    } == drawn_edges(graph)
+    graphml = client.get(reverse("network-graphml"), params)
+    read = nx.read_graphml(io.BytesIO(graphml.content))
+    assert set(read.nodes) == {node.slug for node in graph.nodes}
+    assert {tuple(sorted(e)): d["agreements"] for *e, d in read.edges(data=True)} == drawn_edges(
+        graph
+    )
+    assert read.nodes["hub"]["kind"] == "university"
+
+
+def test_bad_filters_are_ignored_and_said_never_an_error(client, directory):
+    response = client.get(NETWORK_URL, {"year": "soon", "field": "no-such-field"})
+    assert response.status_code == 200
+    notices = " ".join(response.context["notices"])
+    assert "Year signed" in notices and "no-such-field" in notices
+    assert client.get(reverse("network-edges-csv"), {"year": "x"}).status_code == 200
+
+
+def test_an_institution_page_draws_its_partners_and_theirs(client, directory):
+    graph = client.get(directory["hub"].get_absolute_url()).context["network"]
+    slugs = {node.slug for node in graph.nodes}
+    assert slugs == {"hub", "hospital", "tianjin", "academy"}  # academy: a partner's partner
+    assert [node.slug for node in graph.nodes if node.centre] == ["hub"]
+    assert drawn_edges(graph)[("academy", "hospital")] == 1
+    html = client.get(directory["loner"].get_absolute_url()).content.decode()
+    assert "no network to draw" in html  # its only agreement is a draft
+
+
+def test_an_edit_redraws_the_network(client, directory):
+    before = drawn_edges(client.get(NETWORK_URL).context["network"])
+    AgreementFactory(slug="five", parties=[directory["hub"], directory["loner"]])
+    after = drawn_edges(client.get(NETWORK_URL).context["network"])
+    assert after == {**before, ("hub", "loner"): 1}
+
+
+def test_the_layout_is_the_same_for_the_same_data_and_stays_inside_the_drawing(directory):
+    first = network.directory_network(Agreement.objects.published())
+    second = network.directory_network(Agreement.objects.published())
+    assert [(n.x, n.y) for n in first.nodes] == [(n.x, n.y) for n in second.nodes]
+    for node in first.nodes:
+        assert network.MARGIN <= node.x <= 1 - network.MARGIN
+        assert network.MARGIN <= node.y <= 1 - network.MARGIN
