@@ -18,12 +18,16 @@ from django.urls import reverse
 from .models import AgreementParty, Institution, InstitutionKind, InstitutionNameType
 
 MAX_NODES = 150  # the strongest part shown at scale; said on the page
-MAX_DRAWN_EDGES = 250  # the heaviest edges among the nodes kept
+MAX_DRAWN_EDGES = 200  # the heaviest edges among the nodes kept
 EGO_PARTNERS = 30  # an institution's own partners on its page…
 EGO_SECOND_RING = 30  # …and the partners of those partners
 LABELLED_NODES = 12  # the largest nodes carry a written name
 MARGIN = 0.06  # share of the drawing kept free at each edge
 LAYOUT_SEED = 12  # the same data always gives the same picture
+MIN_RADIUS, MAX_RADIUS = 4, 18  # pixels
+# For keeping labels apart: the drawing's size on a desktop, and a label's in pixels.
+DRAWING_WIDTH, DRAWING_HEIGHT = 720, 576
+LABEL_CHARACTER_WIDTH, LABEL_HEIGHT = 7.5, 15
 
 
 @dataclass
@@ -38,6 +42,7 @@ class Node:
     y: float = 0.5
     labelled: bool = False
     centre: bool = False
+    largest: int = 1  # agreements of the network's largest node, which gets MAX_RADIUS
 
     @property
     def kind_label(self):
@@ -49,7 +54,9 @@ class Node:
 
     @property
     def radius(self):
-        return round(4 + 2.5 * math.sqrt(self.agreements), 1) if self.agreements else 4
+        """Area grows with agreements, relative to the largest node of the picture."""
+        share = self.agreements / max(self.largest, 1)
+        return round(MIN_RADIUS + (MAX_RADIUS - MIN_RADIUS) * math.sqrt(share), 1)
 
     @property
     def label_dy(self):
@@ -152,7 +159,7 @@ def _pairs(agreements, ids):
             institution__lt=F("agreement__party_links__institution"),
         )
         .values_list("institution", "agreement__party_links__institution")
-        .annotate(weight=Count("agreement", distinct=True))
+        .annotate(weight=Count("agreement"))
         .order_by()
     )
 
@@ -160,16 +167,44 @@ def _pairs(agreements, ids):
 def _assemble(nodes, pairs, institutions_in_scope, centre=None):
     by_pk = {node.pk: node for node in nodes}
     pairs = sorted(pairs, key=lambda pair: (-pair[2], pair[0], pair[1]))
-    kept = pairs[:MAX_DRAWN_EDGES]
-    edges = [Edge(by_pk[a], by_pk[b], weight) for a, b, weight in kept]
+    edges = [Edge(by_pk[a], by_pk[b], weight) for a, b, weight in pairs]
+    # Every link shapes the layout; only the strongest are drawn and tabled.
     _lay_out(nodes, edges, centre)
-    for node in nodes[:LABELLED_NODES]:
-        node.labelled = True
+    edges = edges[:MAX_DRAWN_EDGES]
+    largest = max((node.agreements for node in nodes), default=1)
+    for node in nodes:
+        node.largest = largest
     if centre is not None:
-        by_pk[centre].centre = by_pk[centre].labelled = True
+        by_pk[centre].centre = True
+    _choose_labels(sorted(nodes, key=lambda node: not node.centre))
     present = {node.kind for node in nodes}
     kinds = [(code, label) for code, label in InstitutionKind.choices if code in present]
     return Network(nodes, edges, institutions_in_scope, len(pairs), kinds)
+
+
+def _label_box(node):
+    """Where the node's written name lies, in fractions of a desktop-sized drawing."""
+    width = LABEL_CHARACTER_WIDTH * len(node.short_name) / DRAWING_WIDTH
+    height = LABEL_HEIGHT / DRAWING_HEIGHT
+    left = {"start": node.x, "end": node.x - width}.get(node.label_anchor, node.x - width / 2)
+    top = node.y + node.label_dy / DRAWING_HEIGHT - height
+    return left, top, left + width, top + height
+
+
+def _choose_labels(nodes):
+    """Name the largest nodes whose labels do not overlap one already written."""
+    placed = []
+    for node in nodes:
+        if len(placed) >= LABELLED_NODES:
+            break
+        box = _label_box(node)
+        if any(
+            box[0] < other[2] and other[0] < box[2] and box[1] < other[3] and other[1] < box[3]
+            for other in placed
+        ):
+            continue
+        node.labelled = True
+        placed.append(box)
 
 
 def _lay_out(nodes, edges, centre=None):
@@ -205,9 +240,10 @@ def directory_network(agreements):
     """The institutions most often party to ``agreements`` (up to ``MAX_NODES``), linked
     by the agreements they co-signed among them."""
     parties = AgreementParty.objects.filter(agreement__in=agreements.values("pk"))
+    # One party row per agreement and institution (a unique constraint): no DISTINCT.
     ranked = (
         parties.values("institution")
-        .annotate(count=Count("agreement", distinct=True))
+        .annotate(count=Count("agreement"))
         .order_by("-count", "institution")
         .values_list("institution", "count")
     )
@@ -226,7 +262,7 @@ def institution_network(institution, agreements):
     ).exclude(institution=institution)
     partners = dict(
         mine.values("institution")
-        .annotate(count=Count("agreement", distinct=True))
+        .annotate(count=Count("agreement"))
         .order_by("-count", "institution")
         .values_list("institution", "count")[:EGO_PARTNERS]
     )
@@ -238,7 +274,7 @@ def institution_network(institution, agreements):
     )
     second = dict(
         theirs.values("institution")
-        .annotate(count=Count("agreement", distinct=True))
+        .annotate(count=Count("agreement"))
         .order_by("-count", "institution")
         .values_list("institution", "count")[:EGO_SECOND_RING]
     )

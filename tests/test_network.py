@@ -121,14 +121,13 @@ def test_nodes_link_to_their_institution_pages(client, directory):
 
 def test_the_table_beside_lists_the_same_edges(client, directory):
     response = client.get(NETWORK_URL)
-    html = response.content.decode()
-    rows = re.findall(
-        r'<tr><td><a href="/institutions/([^/]+)/">[^<]+</a></td>'
-        r'<td><a href="/institutions/([^/]+)/">[^<]+</a></td><td>(\d+)</td></tr>',
-        html,
-    )
     graph = response.context["network"]
-    assert {tuple(sorted((a, b))): int(n) for a, b, n in rows} == drawn_edges(graph)
+    slug_of = {node.name: node.slug for node in graph.nodes}
+    rows = re.findall(
+        r"<tr><td>([^<]+)</td><td>([^<]+)</td><td>(\d+)</td></tr>", response.content.decode()
+    )
+    tabled = {tuple(sorted((slug_of[a], slug_of[b]))): int(n) for a, b, n in rows}
+    assert tabled == drawn_edges(graph)
 
 
 def test_the_edges_download_as_csv_and_graphml_under_the_same_filters(client, directory):
@@ -173,6 +172,13 @@ def test_an_edit_redraws_the_network(client, directory):
     AgreementFactory(slug="five", parties=[directory["hub"], directory["loner"]])
     after = drawn_edges(client.get(NETWORK_URL).context["network"])
     assert after == {**before, ("hub", "loner"): 1}
+
+
+def test_circles_grow_with_agreements_up_to_a_fixed_size(directory):
+    graph = network.directory_network(Agreement.objects.published())
+    radii = {node.slug: node.radius for node in graph.nodes}
+    assert radii["hub"] == radii["hospital"] == network.MAX_RADIUS
+    assert network.MIN_RADIUS < radii["academy"] < radii["tianjin"] < network.MAX_RADIUS
 
 
 def test_the_layout_is_the_same_for_the_same_data_and_stays_inside_the_drawing(directory):
