@@ -222,6 +222,9 @@ def test_editors_enter_an_end_date_with_its_evidence_in_the_admin(admin_client, 
     from tests.admin_factories import agreement_change_form
 
     agreement = agreements["ended"]
+    # A draft: the publishing rules (evidence of every fact) are tested elsewhere.
+    agreement.status, agreement.published_at = "draft", None
+    agreement.save()
     url = reverse("admin:partnerships_agreement_change", args=[agreement.pk])
     refused = admin_client.post(
         url, agreement_change_form(agreement, ends_on="2030-01-01", ends_on_precision="year")
