@@ -77,6 +77,27 @@ def _update(queryset, weighted_parts):
             vector = term if vector is None else vector + term
         values["search_vector"] = vector
     queryset.update(**values)
+    if connection.vendor == "postgresql":
+        _add_to_lexicon(queryset)
+
+
+def _add_to_lexicon(queryset):
+    """Add the words of the rebuilt vectors to the typo lexicon (``SearchWord``).
+
+    Words are never removed: a stale one can only correct a typo into a word that then
+    finds nothing, which the search says.
+    """
+    table = connection.ops.quote_name(queryset.model._meta.db_table)
+    ids, params = queryset.values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO partnerships_searchword (word) "
+            "SELECT DISTINCT word FROM "
+            f"{table} AS document, unnest(tsvector_to_array(document.search_vector)) AS word "
+            f"WHERE document.id IN ({ids}) AND length(word) BETWEEN 2 AND 100 "
+            "ON CONFLICT DO NOTHING",
+            params,
+        )
 
 
 def pinyin(text):

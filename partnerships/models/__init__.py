@@ -27,6 +27,7 @@ from .institutions import (
     InstitutionRelation,
     InstitutionRelationType,
 )
+from .lexicon import SearchWord
 from .people import NameOrder, Person, PersonName, Position
 from .sources import Source, SourceCredit, SourceCreditRole
 from .version import DirectoryVersion
@@ -56,6 +57,7 @@ __all__ = [
     "Person",
     "PersonName",
     "Position",
+    "SearchWord",
     "SlugRedirect",
     "Source",
     "SourceCredit",
