@@ -29,7 +29,7 @@ def drop_index(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnerships', '0011_two_languages'),
+        ('partnerships', '0012_agreement_end_date'),
     ]
 
     operations = [
