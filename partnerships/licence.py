@@ -35,3 +35,20 @@ LICENCES = {
 def data_licence():
     """The licence the directory's data is published under (``DATA_LICENCE``)."""
     return LICENCES[settings.DATA_LICENCE]
+
+
+class LicenceLinkMiddleware:
+    """``Link: <licence>; rel="license"`` on everything a program takes away: the API,
+    downloads, dumps and feeds, whose bodies have no room for it (a CSV, a JSON array)."""
+
+    OPEN_DATA_PREFIXES = ("/api/", "/data/", "/feeds/", "/sitemap")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        path = request.path
+        if path.startswith(self.OPEN_DATA_PREFIXES) or "/export." in path:
+            response["Link"] = f'<{data_licence().url}>; rel="license"'
+        return response

@@ -14,6 +14,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from partnerships.licence import LICENCES
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -89,6 +91,7 @@ MIDDLEWARE = [
     "partnerships.http.ConditionalPublicResponseMiddleware",
     "partnerships.api.throttling.RateLimitHeadersMiddleware",
     "partnerships.caching.PublicPageCacheMiddleware",
+    "partnerships.licence.LicenceLinkMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -203,8 +206,8 @@ SITE_NAME = "Partnership Directory"
 # are facts, and CC0 is what ROR, OpenAlex and Wikidata publish under, so the data can be
 # merged into theirs with no conditions; citation is asked for, not required.
 DATA_LICENCE = env("DATA_LICENCE", "CC0-1.0")
-if DATA_LICENCE not in ("CC0-1.0", "CC-BY-4.0"):
-    raise ImproperlyConfigured("DJANGO_DATA_LICENCE must be CC0-1.0 or CC-BY-4.0.")
+if DATA_LICENCE not in LICENCES:
+    raise ImproperlyConfigured(f"DJANGO_DATA_LICENCE must be one of {', '.join(LICENCES)}.")
 # Where manage.py dump_open_data writes the dated dumps that /data/ lists.
 OPEN_DATA_DUMPS_DIR = Path(env("OPEN_DATA_DUMPS_DIR", str(VAR_DIR / "dumps")))
 
@@ -275,6 +278,7 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Partnership Directory API",
     "DESCRIPTION": "Read-only access to published university–hospital partnerships.",
     "VERSION": "1.0.0",
+    "LICENSE": {"name": LICENCES[DATA_LICENCE].title, "url": LICENCES[DATA_LICENCE].url},
     "SERVE_INCLUDE_SCHEMA": False,
     # One schema name per vocabulary, whichever field uses it.
     "ENUM_NAME_OVERRIDES": {

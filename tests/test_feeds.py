@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.utils import timezone
 
-from partnerships.models import Institution
+from partnerships.models import Agreement, Institution
 from tests.factories import (
     AgreementFactory,
     DraftAgreementFactory,
@@ -143,3 +143,20 @@ def test_pages_link_to_their_feed(client, curated, page, feed):
     assert '<link rel="alternate" type="application/atom+xml"' in html
     assert f'href="{feed}"' in html
     assert client.get(feed).status_code == 200
+
+
+def test_an_entry_is_updated_when_its_agreement_changes(client, published_over_time):
+    feed = read_feed(client, "/feeds/agreements/")
+    entry = feed.find(f"{ATOM}entry")
+    slug = entry.find(f"{ATOM}link[@rel='alternate']").get("href").rstrip("/").rsplit("/", 1)[1]
+    agreement = Agreement.objects.get(slug=slug)
+    agreement.summary = "Corrected after publication."
+    agreement.save()
+
+    feed = read_feed(client, "/feeds/agreements/")
+    updated = datetime.datetime.fromisoformat(feed.find(f"{ATOM}entry/{ATOM}updated").text)
+    published = datetime.datetime.fromisoformat(feed.find(f"{ATOM}entry/{ATOM}published").text)
+
+    assert updated == agreement.updated_at
+    assert updated > published
+    assert feed.find(f"{ATOM}updated").text == feed.find(f"{ATOM}entry/{ATOM}updated").text

@@ -1,12 +1,13 @@
 """Findability: the sitemap lists public pages only; detail pages carry schema.org JSON-LD."""
 
+import datetime
 import json
 import re
 import xml.etree.ElementTree as ET
 
 import pytest
 
-from partnerships.models import Agreement, FocusArea, Institution, Person
+from partnerships.models import Agreement, FocusArea, Institution, Person, Source
 from tests.factories import (
     AgreementFactory,
     DraftAgreementFactory,
@@ -49,11 +50,28 @@ def test_the_sitemap_lists_every_public_record(client, curated):
             Institution.objects.all(),
             Person.objects.all(),
             FocusArea.objects.all(),
+            Source.objects.all(),
         )
         for record in queryset
     }
     assert expected <= locations
     assert "http://testserver/agreements/" in locations
+
+
+def test_a_records_lastmod_is_its_last_change(client, curated):
+    agreement = Agreement.objects.published().first()
+    agreement.summary += " Corrected."
+    agreement.save()
+
+    urlset = ET.fromstring(client.get("/sitemap-agreements.xml").content)
+    lastmod = {
+        url.find(f"{SITEMAP}loc").text: url.find(f"{SITEMAP}lastmod").text
+        for url in urlset.findall(f"{SITEMAP}url")
+    }
+
+    assert lastmod[f"http://testserver{agreement.get_absolute_url()}"] == (
+        agreement.updated_at.date().isoformat()
+    )
 
 
 def test_the_sitemap_never_lists_a_draft(client, curated):
@@ -146,13 +164,18 @@ def test_an_agreement_is_the_event_of_its_signing(client, curated):
     data = json_ld(client, "/agreements/hkust-pumch-strategic-cooperation-2024/")
 
     assert data["@type"] == "Event"
-    assert data["startDate"] == "2024"  # The source gives only the year.
+    # The source gives only the year: a typed xsd:gYear, which validators accept.
+    assert data["startDate"] == {
+        "@value": "2024",
+        "@type": "http://www.w3.org/2001/XMLSchema#gYear",
+    }
     assert [organizer["@type"] for organizer in data["organizer"]] == [
         "CollegeOrUniversity",
         "Hospital",
     ]
     assert {"@type", "name", "url"} <= set(data["attendee"][0])
     assert data["about"]
+    assert all(term["@id"] == term["url"] for term in data["about"])
     assert data["subjectOf"][0]["headline"]
     assert data["location"]["address"]["addressLocality"] == "Beijing"
 
@@ -183,3 +206,41 @@ def test_json_ld_cannot_break_out_of_its_script_element(client, db):
     assert "<script>alert(1)" not in html
     assert "\\u003C/script\\u003E" in html
     assert data["name"] == name
+
+
+def test_a_month_precise_signing_date_is_a_typed_year_and_month(client, db):
+    AgreementFactory(
+        slug="in-december", signed_on=datetime.date(2023, 12, 1), signed_on_precision="month"
+    )
+
+    data = json_ld(client, "/agreements/in-december/")
+
+    assert data["startDate"] == {
+        "@value": "2023-12",
+        "@type": "http://www.w3.org/2001/XMLSchema#gYearMonth",
+    }
+
+
+def test_a_day_precise_signing_date_is_a_plain_date(client, db):
+    AgreementFactory(slug="on-a-day", signed_on=datetime.date(2023, 3, 30))
+
+    assert json_ld(client, "/agreements/on-a-day/")["startDate"] == "2023-03-30"
+
+
+def test_a_source_page_describes_its_document(client, curated):
+    data = json_ld(client, "/sources/seed-002-hkust-pumch/")
+
+    assert data["@type"] == "NewsArticle"
+    assert data["@id"] == "http://testserver/sources/seed-002-hkust-pumch/"
+    assert data["headline"]
+    assert "sameAs" not in data  # No address is stated for this document.
+
+
+def test_the_home_page_describes_the_dataset_with_its_licence_and_downloads(client, curated):
+    data = json_ld(client, "/")
+
+    assert data["@type"] == "Dataset"
+    assert data["license"] == "https://creativecommons.org/publicdomain/zero/1.0/"
+    urls = {download["contentUrl"] for download in data["distribution"]}
+    assert "http://testserver/data/latest.zip" in urls
+    assert "http://testserver/agreements/export.csv" in urls

@@ -12,12 +12,13 @@ from .common import (
     KeepsOldAddresses,
     NamedInTwoLanguages,
     NaturalKeyMixin,
+    TimeStamped,
     record_history,
 )
 from .querysets import FocusAreaQuerySet
 
 
-class FocusArea(NamedInTwoLanguages, KeepsOldAddresses, NaturalKeyMixin, models.Model):
+class FocusArea(NamedInTwoLanguages, KeepsOldAddresses, NaturalKeyMixin, TimeStamped):
     ADDRESSED_AS = "focusarea"
 
     slug = models.SlugField(max_length=120, unique=True)

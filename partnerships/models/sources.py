@@ -8,13 +8,14 @@ from .common import (
     KeepsOldAddresses,
     NaturalKeyMixin,
     NaturalKeyQuerySet,
+    TimeStamped,
     WebURLField,
     record_history,
     web_url_constraint,
 )
 
 
-class Source(KeepsOldAddresses, NaturalKeyMixin, models.Model):
+class Source(KeepsOldAddresses, NaturalKeyMixin, TimeStamped):
     ADDRESSED_AS = "source"
 
     slug = models.SlugField(max_length=120, unique=True)
@@ -33,7 +34,7 @@ class Source(KeepsOldAddresses, NaturalKeyMixin, models.Model):
     notes = models.TextField(blank=True)
 
     objects = NaturalKeyQuerySet.as_manager()
-    history = record_history()
+    history = record_history("updated_at")
 
     class Meta:
         ordering = ["-published_on", "title"]

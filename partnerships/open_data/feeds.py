@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from partnerships.licence import data_licence
 from partnerships.models import Agreement, FocusArea, Institution
 from partnerships.models.common import reads_chinese
 
@@ -87,7 +88,13 @@ class AgreementFeed(Feed):
         return item.published_at
 
     def item_updateddate(self, item):
-        return item.published_at
+        """The record's last change, as the sitemap's ``lastmod`` and the API's ``updated_at``."""
+        return item.updated_at
+
+    def feed_copyright(self, obj=None):
+        """Atom ``<rights>``: the data licence."""
+        licence = data_licence()
+        return f"Data published under {licence.title}: {licence.url}"
 
     def item_categories(self, item):
         return [area.reader_name for area in item.focus_areas.all()]

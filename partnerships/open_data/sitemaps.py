@@ -3,7 +3,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from partnerships.models import Agreement, FocusArea, Institution, Person
+from partnerships.models import Agreement, FocusArea, Institution, Person, Source
 
 
 class ListPagesSitemap(Sitemap):
@@ -50,7 +50,20 @@ class FocusAreaSitemap(Sitemap):
     changefreq = "monthly"
 
     def items(self):
-        return FocusArea.objects.only("slug").order_by("pk")
+        return FocusArea.objects.only("slug", "updated_at").order_by("pk")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class SourceSitemap(Sitemap):
+    changefreq = "yearly"
+
+    def items(self):
+        return Source.objects.only("slug", "updated_at").order_by("pk")
+
+    def lastmod(self, item):
+        return item.updated_at
 
 
 SITEMAPS = {
@@ -59,4 +72,5 @@ SITEMAPS = {
     "institutions": InstitutionSitemap,
     "people": PersonSitemap,
     "fields": FocusAreaSitemap,
+    "sources": SourceSitemap,
 }

@@ -10,6 +10,7 @@ documents about the event. Facts a source does not state are left out, never gue
 
 import json
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -21,12 +22,14 @@ from partnerships.models import (
     InstitutionKind,
     InstitutionRelationType,
     Person,
+    Source,
 )
-from partnerships.models.common import web_url
+from partnerships.models.common import DatePrecision, web_url
 
 # Plain strings are English (the directory's curated language); a name in another
 # language is a value object with its own tag: {"@value": "…", "@language": "zh-Hans"}.
 CONTEXT = ["https://schema.org", {"@language": "en"}]
+XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 def tagged(text, language):
@@ -191,7 +194,7 @@ def agreement_data(agreement, absolute):
             "name": agreement.title,
             "alternateName": chinese_name(agreement),
             "description": _in_both_languages(agreement.summary, agreement.summary_zh_hans),
-            "startDate": agreement.signed_on_iso,
+            "startDate": typed_partial_date(agreement),
             "location": place if "name" in place else None,
             "organizer": [
                 organization_reference(link.institution, absolute)
@@ -202,6 +205,7 @@ def agreement_data(agreement, absolute):
                 _compact(
                     {
                         "@type": "DefinedTerm",
+                        "@id": absolute(link.focus_area.get_absolute_url()),
                         "name": link.focus_area.name,
                         "alternateName": chinese_name(link.focus_area),
                         "url": absolute(link.focus_area.get_absolute_url()),
@@ -214,6 +218,68 @@ def agreement_data(agreement, absolute):
             "identifier": agreement.slug,
         }
     )
+
+
+def typed_partial_date(agreement):
+    """A day as a plain ISO date; a year or a month as a typed ``xsd:gYear`` or
+    ``xsd:gYearMonth`` literal, which validators accept where "2024" alone is not a Date."""
+    value = agreement.signed_on_iso
+    xsd_type = {
+        DatePrecision.YEAR: "gYear",
+        DatePrecision.MONTH: "gYearMonth",
+    }.get(agreement.signed_on_precision)
+    if value is None or xsd_type is None:
+        return value
+    return {"@value": value, "@type": f"{XSD}{xsd_type}"}
+
+
+def source_data(source, absolute):
+    return _compact(
+        {
+            "@context": CONTEXT,
+            "@type": "NewsArticle",
+            "@id": absolute(source.get_absolute_url()),
+            "headline": source.title,
+            "publisher": _compact({"@type": "Organization", "name": source.publisher})
+            if source.publisher
+            else None,
+            "datePublished": source.published_on.isoformat() if source.published_on else None,
+            "inLanguage": source.language,
+            "sameAs": web_url(source.url),
+            "url": absolute(source.get_absolute_url()),
+            "identifier": source.slug,
+        }
+    )
+
+
+def dataset_data(absolute, licence, downloads):
+    """The directory as a schema.org ``Dataset``, with its licence and download links
+    (``downloads``: ``[(name, url, media type)]``)."""
+    publisher = {"@type": "Organization", "name": settings.SITE_NAME, "url": absolute("/")}
+    return {
+        "@context": CONTEXT,
+        "@type": "Dataset",
+        "@id": absolute("/#dataset"),
+        "name": f"{settings.SITE_NAME}: university–hospital partnerships",
+        "description": (
+            "Agreements between universities and hospitals: who signed what with whom, "
+            "when, for which fields, and what it set up, every fact with its source."
+        ),
+        "url": absolute("/"),
+        "license": licence.url,
+        "isAccessibleForFree": True,
+        "creator": publisher,
+        "publisher": publisher,
+        "distribution": [
+            {
+                "@type": "DataDownload",
+                "name": name,
+                "contentUrl": absolute(url),
+                "encodingFormat": media_type,
+            }
+            for name, url, media_type in downloads
+        ],
+    }
 
 
 def focus_area_data(area, absolute):
@@ -241,6 +307,7 @@ BUILDERS = {
     Institution: institution_data,
     Person: person_data,
     FocusArea: focus_area_data,
+    Source: source_data,
 }
 
 

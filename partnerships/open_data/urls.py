@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("data/", views.dumps_page, name="dumps"),
     path("data/dumps.json", views.dumps_index, name="dumps-index"),
+    path("data/latest.zip", views.latest_dump, name="dump-latest"),
     re_path(
         r"^data/(?P<name>partnerships-[0-9]{4}-[0-9]{2}-[0-9]{2}-v[0-9]+)\.zip$",
         views.dump_file,

@@ -1,7 +1,7 @@
 """Download views: a list page's rows as CSV or JSON, and the bulk dumps."""
 
 from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -107,3 +107,13 @@ def dump_file(request, name):
     if dump is None:
         raise Http404("There is no dump of that name.")
     return FileResponse(dump.archive.open("rb"), as_attachment=True, filename=dump.archive.name)
+
+
+@never_cache
+@require_safe
+def latest_dump(request):
+    """A stable address of the newest dump: a temporary redirect to its dated file."""
+    dumps = existing_dumps()
+    if not dumps:
+        raise Http404("No dump has been written yet.")
+    return redirect("open_data:dump-file", dumps[0].name)

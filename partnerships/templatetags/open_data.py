@@ -5,9 +5,15 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 
+from partnerships.citation import cite
+from partnerships.licence import data_licence
 from partnerships.models import FocusArea, Institution
 from partnerships.open_data.exports import EXPORTS
-from partnerships.open_data.structured_data import json_ld_script, structured_data
+from partnerships.open_data.structured_data import (
+    dataset_data,
+    json_ld_script,
+    structured_data,
+)
 from partnerships.site import absolute_url_builder
 
 register = template.Library()
@@ -69,3 +75,31 @@ def json_ld(context, obj):
     """schema.org JSON-LD describing a detail page's record."""
     request = context["request"]
     return json_ld_script(structured_data(obj, absolute_url_builder(request)))
+
+
+@register.inclusion_tag("includes/_cite.html", takes_context=True)
+def cite_this(context, record):
+    """“Cite this record”: text styles, BibTeX and CSL-JSON of this version of the record."""
+    return {
+        "citation": cite(record, absolute_url_builder(context["request"])),
+        "data_licence": data_licence(),
+    }
+
+
+@register.simple_tag(takes_context=True)
+def dataset_json_ld(context):
+    """The home page's schema.org ``Dataset``: licence and download links."""
+    downloads = [
+        (
+            "Latest bulk dump (CSV with a Frictionless data package, and JSON Lines)",
+            reverse("open_data:dump-latest"),
+            "application/zip",
+        ),
+    ]
+    for kind, spec in EXPORTS.items():
+        downloads.append((f"{spec.label} (CSV)", reverse(f"open_data:{kind}-csv"), "text/csv"))
+        downloads.append(
+            (f"{spec.label} (JSON)", reverse(f"open_data:{kind}-json"), "application/json")
+        )
+    absolute = absolute_url_builder(context["request"])
+    return json_ld_script(dataset_data(absolute, data_licence(), downloads))

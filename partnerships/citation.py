@@ -1,0 +1,154 @@
+"""“Cite this record”: a record page as a citable data set entry, in several forms.
+
+One CSL-JSON item (the Citation Style Language's data format, read by Zotero, Pandoc and
+citeproc) is the source of every form: APA and Chicago text, Harvard rendered from the
+item by citeproc-py with its bundled style, and BibTeX. The version is the record's last
+change (``updated_at``); the access date is the day the page was served.
+"""
+
+import datetime
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from citeproc import (
+    Citation,
+    CitationItem,
+    CitationStylesBibliography,
+    CitationStylesStyle,
+    formatter,
+)
+from citeproc.source.json import CiteProcJSON
+from django.conf import settings
+from django.utils import timezone
+from django.utils.html import strip_tags
+
+from partnerships.models import Agreement, FocusArea, Institution, Person, Source
+from partnerships.open_data.timestamps import format_timestamp
+
+HARVARD_STYLE = "harvard-cite-them-right"
+# Characters with a meaning in (La)TeX, escaped in BibTeX values.
+BIBTEX_SPECIAL = re.compile(r"([&%$#_{}~^\\])")
+BIBTEX_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+
+def record_title(record):
+    if isinstance(record, Person):
+        return record.display_name
+    if isinstance(record, Agreement | Source):
+        return record.title
+    if isinstance(record, Institution | FocusArea):
+        return record.name
+    raise TypeError(f"{type(record).__name__} is not a citable record")
+
+
+def _long_date(day):
+    return f"{day.day} {day:%B %Y}"
+
+
+def _us_date(day):
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+@dataclass(frozen=True)
+class RecordCitation:
+    """The citation of one record version, as accessed on one day."""
+
+    key: str  # e.g. agreement-beihang-pumc-strategic-cooperation-2023
+    title: str
+    url: str
+    version: str  # the record's last change, RFC 3339
+    version_date: datetime.date
+    accessed: datetime.date
+
+    @property
+    def publisher(self):
+        return settings.SITE_NAME
+
+    def csl_json(self):
+        """The CSL-JSON item (one object of a CSL-JSON array)."""
+        return {
+            "id": self.key,
+            "type": "dataset",
+            "title": self.title,
+            "author": [{"literal": self.publisher}],
+            "publisher": self.publisher,
+            "URL": self.url,
+            "version": self.version,
+            "issued": {"date-parts": [_date_parts(self.version_date)]},
+            "accessed": {"date-parts": [_date_parts(self.accessed)]},
+        }
+
+    def csl_json_text(self):
+        return json.dumps([self.csl_json()], ensure_ascii=False, indent=2)
+
+    def apa(self):
+        """APA 7th edition, data set with a retrieval date (its content changes)."""
+        return (
+            f"{self.publisher}. ({self.version_date.year}, {self.version_date:%B} "
+            f"{self.version_date.day}). {self.title} (Version {self.version}) [Data set]. "
+            f"Retrieved {_us_date(self.accessed)}, from {self.url}"
+        )
+
+    def chicago(self):
+        """Chicago Manual of Style, 17th edition, bibliography entry for a web record."""
+        return (
+            f"{self.publisher}. “{self.title}.” Last modified {_us_date(self.version_date)} "
+            f"(version {self.version}). Accessed {_us_date(self.accessed)}. {self.url}."
+        )
+
+    def harvard(self):
+        """Harvard (Cite Them Right), rendered from the CSL-JSON item by citeproc-py."""
+        source = CiteProcJSON([self.csl_json()])
+        bibliography = CitationStylesBibliography(_harvard_style(), source, formatter.html)
+        bibliography.register(Citation([CitationItem(self.key)]))
+        return " ".join(strip_tags(str(entry)) for entry in bibliography.bibliography())
+
+    def bibtex(self):
+        fields = [
+            ("author", f"{{{_bibtex_escape(self.publisher)}}}"),
+            ("title", f"{{{_bibtex_escape(self.title)}}}"),
+            ("publisher", _bibtex_escape(self.publisher)),
+            ("year", str(self.version_date.year)),
+            ("month", BIBTEX_MONTHS[self.version_date.month - 1]),
+            ("version", _bibtex_escape(self.version)),
+            ("url", self.url),
+            ("urldate", self.accessed.isoformat()),
+            ("note", f"Version of {self.version}; accessed {self.accessed.isoformat()}"),
+        ]
+        body = ",\n".join(
+            f"  {name} = {value}" if name == "month" else f"  {name} = {{{value}}}"
+            for name, value in fields
+        )
+        return f"@misc{{{self.key},\n{body}\n}}\n"
+
+    def styles(self):
+        """``[(style name, text)]`` for the page."""
+        return [("APA", self.apa()), ("Chicago", self.chicago()), ("Harvard", self.harvard())]
+
+
+def _date_parts(day):
+    return [day.year, day.month, day.day]
+
+
+def _bibtex_escape(text):
+    return BIBTEX_SPECIAL.sub(r"\\\1", text)
+
+
+@cache
+def _harvard_style():
+    return CitationStylesStyle(HARVARD_STYLE, locale="en-GB", validate=False)
+
+
+def cite(record, absolute_url, accessed=None):
+    """The :class:`RecordCitation` of ``record`` (a detail page's object) as of now."""
+    updated_at = record.updated_at
+    return RecordCitation(
+        key=f"{record._meta.model_name}-{record.slug}",
+        title=record_title(record),
+        url=absolute_url(record.get_absolute_url()),
+        version=format_timestamp(updated_at),
+        version_date=timezone.localdate(updated_at, datetime.UTC),
+        accessed=accessed or timezone.localdate(),
+    )
