@@ -296,7 +296,7 @@ def active_filters(filterset, params, known_labels=None):
 def _removed_query(params, name, value):
     params = params.copy()
     params.pop("page", None)
-    if name in ("q", "signed_from", "signed_to"):
+    if name in ("q", "signed_from", "signed_to", "updated_since"):
         params.pop(name, None)
     else:
         params.setlist(name, [v for v in params.getlist(name) if v != value])

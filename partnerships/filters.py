@@ -10,7 +10,7 @@ import re
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from . import search
@@ -21,6 +21,7 @@ from .models import (
     AgreementKind,
     AgreementParty,
     AgreementStatus,
+    DatePrecision,
     FocusArea,
     Institution,
     InstitutionKind,
@@ -28,7 +29,7 @@ from .models import (
     Person,
     Position,
 )
-from .models.querysets import NEWEST_FIRST
+from .models.querysets import NEWEST_FIRST, by_signing_date
 
 SLUG_PATTERN = re.compile(r"^[-a-zA-Z0-9_]{1,160}$")
 MAX_VALUES = 20
@@ -166,9 +167,9 @@ class DateRangeForm(forms.Form):
 
 SORT_CHOICES = {
     "newest": (_("Newest first"), NEWEST_FIRST),
-    "oldest": (_("Oldest first"), ("signed_on", "title", "pk")),
+    "oldest": (_("Oldest first"), by_signing_date(descending=False)),
     "title": (_("Title A–Z"), ("title", "pk")),
-    "recent": (_("Recently added"), ("-published_at", "pk")),
+    "recent": (_("Recently added"), (F("published_at").desc(nulls_last=True), "pk")),
 }
 RELEVANCE = "relevance"
 IN_FORCE_TODAY = "today"
@@ -176,6 +177,15 @@ IN_FORCE_TODAY = "today"
 
 class FacetedFilterSet(django_filters.FilterSet):
     """A FilterSet whose options can be counted beside them (see ``facets.py``)."""
+
+    # Every list follows changes: records added or changed at or after this moment.
+    updated_since = django_filters.IsoDateTimeFilter(
+        label=_("Changed since"),
+        field_name="updated_at",
+        lookup_expr="gte",
+        help_text="Records added or changed at or after this time (ISO 8601, e.g. "
+        "2024-05-22T08:30:00Z, as given in updated_at).",
+    )
 
     # The record's main name, which ranks first in a search on SQLite.
     search_name_field = "name"
@@ -226,9 +236,10 @@ class AgreementFilterSet(FacetedFilterSet):
     city = TextListFilter(label=_("City"), method="filter_place", item_label=_("city"))
     field = SlugListFilter(label=_("Field"), method="filter_field", item_label=_("field"))
     year = YearListFilter(label=_("Year signed"), method="filter_year", item_label=_("year"))
-    signed_from = django_filters.DateFilter(
-        label=_("Signed from"), field_name="signed_on", lookup_expr="gte"
-    )
+    # A date stated only as a year or a month is a period: it matches a range it overlaps
+    # (a "2024" agreement is in signed_from=2024-06-01), so nothing that may be in the
+    # range is hidden; its precision is shown beside it. Undated agreements match no range.
+    signed_from = django_filters.DateFilter(label=_("Signed from"), method="filter_signed_from")
     signed_to = django_filters.DateFilter(
         label=_("Signed until"), field_name="signed_on", lookup_expr="lte"
     )
@@ -300,6 +311,17 @@ class AgreementFilterSet(FacetedFilterSet):
 
     def filter_kind(self, queryset, name, kinds):
         return queryset.filter(kind__in=kinds) if kinds else queryset
+
+    def filter_signed_from(self, queryset, name, start):
+        """Periods ending on or after ``start``: a day from it, its month, or its year."""
+        return queryset.filter(
+            Q(signed_on__gte=start)
+            | Q(signed_on_precision=DatePrecision.MONTH, signed_on__gte=start.replace(day=1))
+            | Q(
+                signed_on_precision=DatePrecision.YEAR,
+                signed_on__gte=start.replace(month=1, day=1),
+            )
+        )
 
     def filter_person(self, queryset, name, slugs):
         if not slugs:

@@ -273,6 +273,8 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # One timestamp format everywhere (see partnerships/open_data/timestamps.py).
+    "DATETIME_FORMAT": "%Y-%m-%dT%H:%M:%S.%fZ",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Partnership Directory API",

@@ -32,8 +32,9 @@ from .models import (
     Position,
     Source,
 )
-from .models.querysets import in_order_of
+from .models.querysets import by_signing_date, in_order_of
 from .open_data.exports import neutralise
+from .open_data.views import unknown_parameters
 from .site import absolute_url
 
 PAGE_SIZE = 20
@@ -119,6 +120,10 @@ class FacetedListView(TemplateView):
             _("%(filter)s: nothing in the directory is called “%(value)s”.")
             % {"filter": label, "value": value}
             for label, value in unknown
+        ]
+        notices += [
+            f"This page does not take the parameter “{name}”, so it was ignored."
+            for name in unknown_parameters(params, self.filterset_class)
         ]
         if page_notice:
             notices.append(page_notice)
@@ -320,7 +325,7 @@ class PersonDetailView(DetailView):
         context["participations"] = (
             Participation.objects.filter(person=self.object, agreement__in=visible.values("pk"))
             .select_related("agreement", "on_behalf_of", "position__institution")
-            .order_by("-agreement__signed_on", "agreement__title", "order")
+            .order_by(*by_signing_date(via="agreement__"), "order")
         )
         return context
 

@@ -125,7 +125,18 @@ class WithFieldsMixin:
         return fields
 
 
-class AgreementSerializer(WithFieldsMixin, serializers.Serializer):
+class ChangeTimesSerializer(serializers.Serializer):
+    """When a record was added and last changed; ``?updated_since=`` takes the latter."""
+
+    created_at = serializers.DateTimeField(
+        read_only=True, help_text="When the record was added (UTC, 2024-05-22T08:30:00.000000Z)."
+    )
+    updated_at = serializers.DateTimeField(
+        read_only=True, help_text="When the record last changed (UTC, same format)."
+    )
+
+
+class AgreementSerializer(WithFieldsMixin, ChangeTimesSerializer):
     url = _link("api:agreement-detail")
     html_url = PageURLField("agreement-detail")
     slug = serializers.SlugField()
@@ -210,7 +221,7 @@ class OtherNameSerializer(serializers.Serializer):
     language = serializers.CharField()
 
 
-class InstitutionSerializer(serializers.Serializer):
+class InstitutionSerializer(ChangeTimesSerializer):
     url = _link("api:institution-detail")
     html_url = PageURLField("institution-detail")
     slug = serializers.SlugField()
@@ -280,7 +291,7 @@ class PositionSerializer(serializers.Serializer):
     as_of_precision = serializers.ChoiceField(choices=DatePrecision.choices)
 
 
-class PersonSerializer(serializers.Serializer):
+class PersonSerializer(ChangeTimesSerializer):
     url = _link("api:person-detail")
     html_url = PageURLField("person-detail")
     slug = serializers.SlugField()
@@ -311,7 +322,7 @@ class PersonDetailSerializer(PersonSerializer):
     agreements_url = FilteredListURLField("api:agreement-list", "person")
 
 
-class FocusAreaSerializer(serializers.Serializer):
+class FocusAreaSerializer(ChangeTimesSerializer):
     url = _link("api:focusarea-detail")
     html_url = PageURLField("focusarea-detail")
     slug = serializers.SlugField()

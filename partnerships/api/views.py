@@ -42,9 +42,9 @@ from partnerships.models import (
     Participation,
     Person,
 )
-from partnerships.models.querysets import grouped, in_order_of
+from partnerships.models.querysets import by_signing_date, grouped, in_order_of
 from partnerships.open_data import exports  # documented on the API page
-from partnerships.open_data.views import filter_errors
+from partnerships.open_data.views import UNKNOWN_PARAMETER, filter_errors, unknown_parameters
 from partnerships.site import absolute_url
 
 from . import schema, serializers  # noqa: F401 - schema registers the parameters extension.
@@ -113,7 +113,7 @@ FILTER_ERRORS = OpenApiResponse(
             )
         },
     ),
-    description="A query parameter is invalid; ``errors`` names it and says why.",
+    description="A query parameter is invalid or unknown; ``errors`` names it and says why.",
 )
 NOT_FOUND = OpenApiResponse(
     inline_serializer("NotFound", {"detail": drf_serializers.CharField()}),
@@ -137,7 +137,7 @@ def documented(name, list_serializer, detail_serializer):
         retrieve=extend_schema(
             summary=f"One of the {name}",
             parameters=[SLUG_PARAMETER],
-            responses={200: detail_serializer, 404: NOT_FOUND},
+            responses={200: detail_serializer, 400: FILTER_ERRORS, 404: NOT_FOUND},
         ),
     )
 
@@ -149,6 +149,16 @@ class DirectoryViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = DirectoryPagination
     authentication_classes = []
     detail_serializer_class = None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        unknown = unknown_parameters(
+            request.query_params, self.filterset_class if self.action == "list" else None
+        )
+        if unknown:
+            raise ValidationError(
+                {"errors": {name: [UNKNOWN_PARAMETER.format(name=name)] for name in unknown}}
+            )
 
     def get_serializer_class(self):
         if self.action == "retrieve":
@@ -262,7 +272,7 @@ class PersonViewSet(DirectoryViewSet):
                         agreement__in=Agreement.objects.published().values("pk")
                     )
                     .select_related("agreement", "on_behalf_of", "position")
-                    .order_by("-agreement__signed_on", "agreement__title", "order"),
+                    .order_by(*by_signing_date(via="agreement__"), "order"),
                     to_attr="published_participations",
                 )
             )

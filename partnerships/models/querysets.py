@@ -7,8 +7,18 @@ from django.db.models.functions import Coalesce, Lower, NullIf
 
 from .common import AgreementStatus, NaturalKeyQuerySet, reads_chinese
 
+
 # Newest first; the title and then the id make the order total, so pages never overlap.
-NEWEST_FIRST = ("-signed_on", "title", "pk")
+def by_signing_date(descending=True, via=""):
+    """The agreements' order by signing date, undated ones last on every database
+    (PostgreSQL would put NULLs first when descending, SQLite when ascending); then by
+    title and id. ``via`` reaches the agreement through a relation (``"agreement__"``)."""
+    signed_on = F(f"{via}signed_on")
+    date = signed_on.desc(nulls_last=True) if descending else signed_on.asc(nulls_last=True)
+    return (date, f"{via}title", f"{via}pk")
+
+
+NEWEST_FIRST = by_signing_date()
 PUBLISHED = AgreementStatus.PUBLISHED
 
 

@@ -47,6 +47,7 @@ from partnerships.models import (
 )
 from partnerships.models.common import partial_date_iso
 from partnerships.models.querysets import grouped
+from partnerships.open_data.timestamps import format_timestamp
 
 # Rows read, and completed with their related lists, at a time. The chunk is most of the
 # memory an export holds, so a larger one would not keep it flat between small and large
@@ -146,8 +147,25 @@ def _display(labels, key):
     return lambda row, context: force_str(labels.get(row[key], row[key]), strings_only=True)
 
 
-def _iso(value):
-    return value.isoformat() if value else None
+def _timestamp(key):
+    return lambda row, context: format_timestamp(row[key])
+
+
+def _change_columns(record):
+    """When the record was created and last changed: the same columns in every export."""
+    return (
+        Column(
+            "created_at",
+            f"When the {record} was added to the directory (UTC, 2024-05-22T08:30:00.000000Z).",
+            _timestamp("created_at"),
+        ),
+        Column(
+            "updated_at",
+            f"When the {record} last changed (same format); follow changes with "
+            "updated_since=<this value>.",
+            _timestamp("updated_at"),
+        ),
+    )
 
 
 def _in_force(row):
@@ -237,8 +255,8 @@ AGREEMENT_COLUMNS = (
     ),
     Column(
         "published_at",
-        _("When the record was published in the directory (ISO 8601, UTC)."),
-        lambda r, c: _iso(r["published_at"]),
+        _("When the record was published in the directory (UTC, same format as updated_at)."),
+        _timestamp("published_at"),
     ),
     Column(
         "url",
@@ -263,6 +281,7 @@ AGREEMENT_COLUMNS = (
         "Why, in words: “Signed in 2024 for 3 years: ends during 2027.”",
         lambda r, c: _in_force(r).reason,
     ),
+    *_change_columns("agreement"),
 )
 
 INSTITUTION_COLUMNS = (
@@ -294,6 +313,7 @@ INSTITUTION_COLUMNS = (
         _("Address of the institution's page."),
         lambda r, c: c.link("institution-detail", r["slug"]),
     ),
+    *_change_columns("institution"),
 )
 
 PERSON_COLUMNS = (
@@ -333,6 +353,7 @@ PERSON_COLUMNS = (
     Column(
         "url", _("Address of the person's page."), lambda r, c: c.link("person-detail", r["slug"])
     ),
+    *_change_columns("person"),
 )
 
 FIELD_COLUMNS = (
@@ -353,6 +374,7 @@ FIELD_COLUMNS = (
     Column(
         "url", _("Address of the field's page."), lambda r, c: c.link("focusarea-detail", r["slug"])
     ),
+    *_change_columns("field"),
 )
 
 
@@ -440,6 +462,8 @@ AGREEMENT_NAMES = (
     "published_at",
     "ends_on",
     "ends_on_precision",
+    "created_at",
+    "updated_at",
 )
 
 
@@ -494,6 +518,8 @@ INSTITUTION_NAMES = (
     "ror_id",
     "wikidata_id",
     "agreement_count",
+    "created_at",
+    "updated_at",
 )
 
 
@@ -521,6 +547,8 @@ PERSON_NAMES = (
     "native_name",
     "honorifics",
     "agreement_count",
+    "created_at",
+    "updated_at",
 )
 
 
@@ -544,7 +572,16 @@ def read_fields(queryset):
     # Counted for every field in two grouped queries, cached as for the field list, rather
     # than by a subquery per row.
     counts = caching.focus_area_counts()
-    names = ("pk", "slug", "name", "parent_slug", "parent_name", "description")
+    names = (
+        "pk",
+        "slug",
+        "name",
+        "parent_slug",
+        "parent_name",
+        "description",
+        "created_at",
+        "updated_at",
+    )
     queryset = queryset.annotate(parent_slug=F("parent__slug"), parent_name=F("parent__name"))
     for row in read(queryset, names):
         row["agreement_count"] = counts.get(row["pk"], 0)

@@ -18,6 +18,18 @@ FORMATS = {
 }
 
 
+# Parameters every list takes besides its filters: the page, and DRF's format override.
+PAGING_PARAMETERS = frozenset({"page", "format"})
+UNKNOWN_PARAMETER = "Unknown parameter “{name}”: it is not one this address takes."
+
+
+def unknown_parameters(params, filterset_class=None):
+    """Names in ``params`` that ``filterset_class`` (or, without one, a single record's
+    address) does not take, sorted: a typo such as ``institutin`` must not pass silently."""
+    known = PAGING_PARAMETERS | set(filterset_class.base_filters if filterset_class else ())
+    return sorted(name for name in params if name not in known)
+
+
 def filter_errors(filterset):
     """``{parameter: [messages]}`` for every query parameter that did not parse."""
     return {name: list(messages) for name, messages in filterset.form.errors.items()}
@@ -33,6 +45,10 @@ def export(request, kind, fmt):
     """Every matching row, not a page: the list page shows what was invalid; a script
     fetching a download gets a 400 naming it instead of silently different rows."""
     spec = EXPORTS[kind]
+    unknown = unknown_parameters(request.GET, spec.filterset_class)
+    if unknown:
+        errors = {name: [UNKNOWN_PARAMETER.format(name=name)] for name in unknown}
+        return JsonResponse({"errors": errors}, status=400)
     filterset = spec.filterset_class(request.GET, queryset=spec.queryset(), request=request)
     if not filterset.is_valid():
         return JsonResponse({"errors": filter_errors(filterset)}, status=400)

@@ -14,6 +14,7 @@ from partnerships.open_data.structured_data import (
     json_ld_script,
     structured_data,
 )
+from partnerships.open_data.views import unknown_parameters
 from partnerships.site import absolute_url_builder
 
 register = template.Library()
@@ -28,6 +29,8 @@ def _download_query(context):
     filterset = context.get("filterset")
     if filterset is not None:
         for name in filterset.form.errors:
+            params.pop(name, None)
+        for name in unknown_parameters(params, type(filterset)):
             params.pop(name, None)
     return params.urlencode()
 
