@@ -141,14 +141,32 @@ def _harvard_style():
     return CitationStylesStyle(HARVARD_STYLE, locale="en-GB", validate=False)
 
 
-def cite(record, absolute_url, accessed=None):
-    """The :class:`RecordCitation` of ``record`` (a detail page's object) as of now."""
-    updated_at = record.updated_at
+def cite(record, absolute_url, accessed=None, version=None):
+    """The :class:`RecordCitation` of ``record`` (a detail page's object).
+
+    It cites ``version`` (a history entry of the record) when given, else the record's
+    newest history entry; either is cited at its stable address, ``…/versions/<id>/``.
+    A record with no history yet (loaded from a fixture) is cited at its own address,
+    its version being its last change.
+    """
+    from partnerships.record_versions import latest_version, version_url
+
+    kind = record._meta.model_name
+    if version is not None:
+        entry = (version.history_id, version.history_date)
+    else:
+        entry = latest_version(record)
+    if entry is None:
+        url, version_name, changed = record.get_absolute_url(), None, record.updated_at
+    else:
+        url = version_url(kind, record.slug, entry[0])
+        version_name, changed = str(entry[0]), entry[1]
+    title = record_title(version.instance if version is not None else record)
     return RecordCitation(
-        key=f"{record._meta.model_name}-{record.slug}",
-        title=record_title(record),
-        url=absolute_url(record.get_absolute_url()),
-        version=format_timestamp(updated_at),
-        version_date=timezone.localdate(updated_at, datetime.UTC),
+        key=f"{kind}-{record.slug}" + (f"-v{version_name}" if version_name else ""),
+        title=title,
+        url=absolute_url(url),
+        version=version_name or format_timestamp(changed),
+        version_date=timezone.localdate(changed, datetime.UTC),
         accessed=accessed or timezone.localdate(),
     )

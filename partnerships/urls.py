@@ -2,7 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from . import i18n, views
+from . import i18n, record_versions, views
 
 # Pages, once per language: English unprefixed (canonical), Chinese under /zh-hans/.
 urlpatterns = i18n_patterns(
@@ -24,6 +24,22 @@ urlpatterns = i18n_patterns(
     path("network/edges.csv", views.network_edges_csv, name="network-edges-csv"),
     path("network/network.graphml", views.network_graphml, name="network-graphml"),
     path("sources/<slug:slug>/", views.SourceDetailView.as_view(), name="source-detail"),
+    # A record as one history entry kept it, at a stable address for citations.
+    *(
+        path(
+            f"{prefix}/<slug:slug>/versions/<int:history_id>/",
+            record_versions.record_version,
+            {"kind": kind},
+            name=f"{kind}-version",
+        )
+        for prefix, kind in (
+            ("agreements", "agreement"),
+            ("institutions", "institution"),
+            ("people", "person"),
+            ("fields", "focusarea"),
+            ("sources", "source"),
+        )
+    ),
     prefix_default_language=False,
 )
 

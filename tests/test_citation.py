@@ -101,13 +101,17 @@ def test_the_csl_json_is_read_and_rendered_by_citeproc(client, curated):
     assert f"http://testserver{person.get_absolute_url()}" in str(rendered)
 
 
-def test_a_citation_names_the_version_of_the_record_it_cites(client, curated):
+def test_an_edited_record_is_cited_by_its_newest_history_entry_at_a_stable_address(client, curated):
     agreement = Agreement.objects.get(slug="hkust-pumch-strategic-cooperation-2024")
-    before = client.get(agreement.get_absolute_url()).content.decode()
     agreement.summary += " Corrected."
     agreement.save()
-    after = client.get(agreement.get_absolute_url()).content.decode()
+    entry = agreement.history.latest()
 
-    version = format_timestamp(agreement.updated_at)
-    assert version not in before
-    assert f"Version {version}" in after
+    page = client.get(agreement.get_absolute_url()).content.decode()
+
+    version_url = f"/agreements/{agreement.slug}/versions/{entry.history_id}/"
+    assert f"Version {entry.history_id}" in page
+    assert f"http://testserver{version_url}" in page
+    [bibtex] = bibtexparser.parse_string(cite_blocks(page)["BibTeX"]).entries
+    assert bibtex["version"] == str(entry.history_id)
+    assert bibtex["url"] == f"http://testserver{version_url}"

@@ -81,10 +81,11 @@ def json_ld(context, obj):
 
 
 @register.inclusion_tag("includes/_cite.html", takes_context=True)
-def cite_this(context, record):
-    """“Cite this record”: text styles, BibTeX and CSL-JSON of this version of the record."""
+def cite_this(context, record, version=None):
+    """“Cite this record”: text styles, BibTeX and CSL-JSON of this version of the record
+    (its newest history entry, or ``version``), with its stable address."""
     return {
-        "citation": cite(record, absolute_url_builder(context["request"])),
+        "citation": cite(record, absolute_url_builder(context["request"]), version=version),
         "data_licence": data_licence(),
     }
 
