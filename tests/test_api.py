@@ -277,10 +277,11 @@ def test_an_unknown_record_or_address_is_a_json_404(client, curated, path):
     assert response.json()["detail"]
 
 
-def test_a_record_ignores_list_filters(client, curated):
+def test_a_record_takes_no_list_filters(client, curated):
     response = client.get("/api/agreements/hkust-pumch-strategic-cooperation-2024/?year=abc")
 
-    assert response.status_code == 200
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["year"]
 
 
 def test_the_api_only_reads(client, curated):

@@ -20,6 +20,7 @@ from partnerships.models import (
     DatePrecision,
 )
 from partnerships.open_data import exports
+from partnerships.open_data.timestamps import format_timestamp
 from partnerships.views import PAGE_SIZE
 from tests.factories import (
     AgreementFactory,
@@ -51,6 +52,8 @@ AGREEMENT_COLUMNS = [
     "in_force",
     "expected_end",
     "in_force_reason",
+    "created_at",
+    "updated_at",
 ]
 INSTITUTION_COLUMNS = [
     "slug",
@@ -66,6 +69,8 @@ INSTITUTION_COLUMNS = [
     "wikidata_id",
     "agreement_count",
     "url",
+    "created_at",
+    "updated_at",
 ]
 PERSON_COLUMNS = [
     "slug",
@@ -79,6 +84,8 @@ PERSON_COLUMNS = [
     "position_institution_slugs",
     "agreement_count",
     "url",
+    "created_at",
+    "updated_at",
 ]
 FIELD_COLUMNS = [
     "slug",
@@ -88,6 +95,8 @@ FIELD_COLUMNS = [
     "description",
     "agreement_count",
     "url",
+    "created_at",
+    "updated_at",
 ]
 
 
@@ -424,11 +433,13 @@ def _instance_agreement(a):
         "summary": a.summary,
         "source_titles": [source.title for source in sources],
         "source_urls": [source.url for source in sources],
-        "published_at": a.published_at.isoformat() if a.published_at else None,
+        "published_at": format_timestamp(a.published_at),
         "url": "http://testserver" + a.get_absolute_url(),
         "in_force": a.in_force.status,
         "expected_end": a.in_force.expected_end,
         "in_force_reason": a.in_force.reason,
+        "created_at": format_timestamp(a.created_at),
+        "updated_at": format_timestamp(a.updated_at),
     }
 
 
@@ -447,6 +458,8 @@ def _instance_institution(i):
         "wikidata_id": i.wikidata_id,
         "agreement_count": i.agreement_count,
         "url": "http://testserver" + i.get_absolute_url(),
+        "created_at": format_timestamp(i.created_at),
+        "updated_at": format_timestamp(i.updated_at),
     }
 
 
@@ -464,6 +477,8 @@ def _instance_person(p):
         "position_institution_slugs": [pos.institution.slug for pos in positions],
         "agreement_count": p.agreement_count,
         "url": "http://testserver" + p.get_absolute_url(),
+        "created_at": format_timestamp(p.created_at),
+        "updated_at": format_timestamp(p.updated_at),
     }
 
 
@@ -477,6 +492,8 @@ def _instance_field(f):
         # Counted independently of the export's grouped counts: sub-fields included.
         "agreement_count": Agreement.objects.published().in_field(f).count(),
         "url": "http://testserver" + f.get_absolute_url(),
+        "created_at": format_timestamp(f.created_at),
+        "updated_at": format_timestamp(f.updated_at),
     }
 
 
