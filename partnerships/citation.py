@@ -23,6 +23,7 @@ from citeproc.source.json import CiteProcJSON
 from django.conf import settings
 from django.utils import timezone
 from django.utils.html import strip_tags
+from django.utils.translation import gettext
 
 from partnerships.models import Agreement, FocusArea, Institution, Person, Source
 from partnerships.open_data.timestamps import format_timestamp
@@ -64,7 +65,8 @@ class RecordCitation:
 
     @property
     def publisher(self):
-        return settings.SITE_NAME
+        # The directory's name in the page's language, as its header gives it.
+        return gettext(settings.SITE_NAME)
 
     def csl_json(self):
         """The CSL-JSON item (one object of a CSL-JSON array)."""

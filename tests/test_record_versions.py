@@ -46,7 +46,7 @@ def test_a_version_of_an_agreement_that_was_a_draft_is_not_public(client, db, ad
     agreement = AgreementFactory(status="draft", published_at=None)
     draft_version = agreement.history.latest().history_id
     agreement.status = "published"
-    agreement.full_clean()
+    agreement.published_at = agreement.created_at
     agreement.save()
 
     assert client.get(version_path(agreement, "agreements", draft_version)).status_code == 404

@@ -18,8 +18,9 @@ FORMATS = {
 }
 
 
-# Parameters every list takes besides its filters: the page, and DRF's format override.
-PAGING_PARAMETERS = frozenset({"page", "format"})
+# Parameters every address takes besides its filters: the page, DRF's format override
+# and the language of labels and messages.
+PAGING_PARAMETERS = frozenset({"page", "format", "lang"})
 UNKNOWN_PARAMETER = "Unknown parameter “{name}”: it is not one this address takes."
 
 
