@@ -152,7 +152,7 @@ class Agreement(NamedInTwoLanguages, KeepsOldAddresses, NaturalKeyMixin, TimeSta
     class Meta:
         ordering = [F("signed_on").desc(nulls_last=True), "title"]
         indexes = [
-            # On PostgreSQL migration 0011 adds its NULLS LAST twin, in by_signing_date()'s
+            # On PostgreSQL migration 0014 adds its NULLS LAST twin, in by_signing_date()'s
             # order (SQLite takes no NULLS LAST in an index).
             models.Index(fields=["status", "-signed_on"], name="agreement_status_signed_idx"),
             models.Index(fields=["-published_at"], name="agreement_published_at_idx"),
