@@ -56,6 +56,8 @@ def test_the_home_page_counts_follow_publication(client, db):
     draft = AgreementFactory(status="draft", published_at=None)
     assert client.get("/").context["counts"]["agreements"] == 1
     draft.status = "published"
+    draft.signed_on_quote = "The agreement was signed on 18 May 2023."
+    draft.published_at = draft.created_at
     draft.full_clean()
     draft.save()
     assert client.get("/").context["counts"]["agreements"] == 2

@@ -877,7 +877,9 @@ class DirectoryGenerator:
         city = host.city if rng.random() < 0.9 else ""
         status = AgreementStatus.PUBLISHED if published else AgreementStatus.DRAFT
         agreement = (slug, title, kind, signed_on, precision, place, city, term, summary, status)
-        agreement += (published_at,)  # AGREEMENT_FIELDS
+        # The synthetic release's summary stands as the sentence stating the date.
+        date_quote = summary if precision != "unknown" else ""
+        agreement += (published_at, date_quote)  # AGREEMENT_FIELDS
         return {
             "agreement": agreement,
             "source": source,
@@ -1012,6 +1014,7 @@ AGREEMENT_FIELDS = (
     "summary",
     "status",
     "published_at",
+    "signed_on_quote",
 )
 PARTICIPATION_FIELDS = (
     "agreement_id",
