@@ -103,7 +103,7 @@ class ChoiceListField(MultipleValueField):
 
 class YearListField(MultipleValueField):
     def clean_item(self, item):
-        if not item.isdigit() or not MIN_YEAR <= int(item) <= MAX_YEAR:
+        if not (item.isascii() and item.isdigit()) or not MIN_YEAR <= int(item) <= MAX_YEAR:
             raise ValidationError(
                 _("“%(value)s” is not a year between %(first)s and %(last)s.")
                 % {"value": item[:40], "first": MIN_YEAR, "last": MAX_YEAR}

@@ -86,3 +86,8 @@ def test_any_query_string_gets_a_page_or_a_clear_400_never_a_500(
     assert response.status_code in (200, 400)
     if response.status_code == 400:
         assert b"<h1>" in response.content
+
+
+def test_a_year_in_superscript_digits_is_a_friendly_answer_not_an_error(client, db):
+    response = client.get("/agreements/", {"year": "²"})
+    assert response.status_code in (200, 400)
