@@ -240,9 +240,6 @@ def previous_values(instance):
 # Writes made by the rebuild itself report nothing (per thread: workers may use threads).
 _rebuilding = threading.local()
 
-# Further rebuild steps (e.g. a read model) register here; each takes (changes, ids).
-EXTRA_STEPS = []
-
 
 def rebuild(changes, using="default"):
     """Rebuild the derived data that ``changes`` affect, then retire every cache entry."""
@@ -256,8 +253,6 @@ def rebuild(changes, using="default"):
         with transaction.atomic(using=using):
             affected = affected_records(changes)
             search_documents.refresh(affected)
-            for step in EXTRA_STEPS:
-                step(changes, affected)
             DirectoryVersion.renew()
     finally:
         _rebuilding.active = False

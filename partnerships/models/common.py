@@ -114,24 +114,25 @@ class DirectoryQuerySet(models.QuerySet):
 
         if set(kwargs) <= write_path.DERIVED_FIELDS:
             return super().update(**kwargs)
-        attributes = ["pk", *write_path.foreign_key_attributes(self.model)]
-        # Before and after: an update may move rows out of one owner and into another.
-        before = list(self.values(*attributes))
+        foreign_keys = write_path.foreign_key_attributes(self.model)
+        before = list(self.values("pk", *foreign_keys))
         updated = super().update(**kwargs)
-        after = (
-            list(
-                self.model._base_manager.using(self.db)
-                .filter(pk__in=[row["pk"] for row in before])
-                .values(*attributes)
-            )
-            if len(before) <= write_path.WHOLE_TABLE_THRESHOLD
-            else []
-        )
-        own_only = not write_path.quotes_changed(self.model, kwargs)
         if len(before) > write_path.WHOLE_TABLE_THRESHOLD:
             write_path.report_model(self.model, self.db)
-        else:
-            write_path.report_rows(self.model, before + after, self.db, own_only)
+            return updated
+        rows = before
+        # An update that writes an owner's key moves rows from one owner to another:
+        # read the new owners too. Otherwise the owners are those read before.
+        if {key.removesuffix("_id") for key in foreign_keys} & {
+            key.removesuffix("_id") for key in kwargs
+        }:
+            rows = before + list(
+                self.model._base_manager.using(self.db)
+                .filter(pk__in=[row["pk"] for row in before])
+                .values("pk", *foreign_keys)
+            )
+        own_only = not write_path.quotes_changed(self.model, kwargs)
+        write_path.report_rows(self.model, rows, self.db, own_only)
         return updated
 
     def bulk_create(self, objs, *args, **kwargs):
