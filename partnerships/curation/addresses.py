@@ -6,6 +6,7 @@ otherwise be a 404, so live records never pay for it, on pages, API and feeds al
 """
 
 from django.conf import settings
+from django.core.validators import slug_re
 from django.db.models.signals import post_save
 from django.http import HttpResponsePermanentRedirect
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
@@ -68,7 +69,9 @@ def _current_address(request_path, query_string):
         return None
     slug = match.kwargs.get("slug")
     kind = (match.url_name or "").split("-")[0]
-    if not slug or kind not in AddressedModel.values:
+    if not slug or kind not in AddressedModel.values or not slug_re.match(slug):
+        # Not a slug at all (a NUL byte, say): it was never an address, and
+        # PostgreSQL refuses to compare text containing NUL.
         return None
     target_id = (
         SlugRedirect.objects.filter(model=kind, old_slug=slug)
