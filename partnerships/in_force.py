@@ -16,14 +16,15 @@ from django.db import models
 from django.db.models import F, Func, Q
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 
 from .models.common import DatePrecision, format_partial_date
 
 
 class InForce(models.TextChoices):
-    IN_FORCE = "in_force", "In force"
-    ENDED = "ended", "Ended"
-    UNKNOWN = "unknown", "Unknown"
+    IN_FORCE = "in_force", pgettext_lazy("agreement status", "In force")
+    ENDED = "ended", pgettext_lazy("agreement status", "Ended")
+    UNKNOWN = "unknown", pgettext_lazy("agreement status", "Unknown")
 
 
 def add_months(day, months):
@@ -81,17 +82,23 @@ class EndWindow:
 
     @property
     def display(self):
-        """In words, with its preposition: "on 18 May 2026", "during 2027", "between …"."""
+        """In words, with its preposition: "on 18 May 2026", "during 2027", "between …".
+
+        Whole phrases in the catalogue, dates at their precision in the reader's language
+        (于2026年5月18日, 于2027年内).
+        """
         precision = self.precision
         if precision == DatePrecision.DAY:
-            return f"on {format_partial_date(self.earliest, precision)}"
+            return gettext("on %(date)s") % {"date": format_partial_date(self.earliest, precision)}
         if precision is not None:
-            return f"during {format_partial_date(self.earliest, precision)}"
+            return gettext("during %(date)s") % {
+                "date": format_partial_date(self.earliest, precision)
+            }
         shown = DatePrecision.MONTH if self.whole_months else DatePrecision.DAY
-        return (
-            f"between {format_partial_date(self.earliest, shown)} "
-            f"and {format_partial_date(self.latest, shown)}"
-        )
+        return gettext("between %(earliest)s and %(latest)s") % {
+            "earliest": format_partial_date(self.earliest, shown),
+            "latest": format_partial_date(self.latest, shown),
+        }
 
 
 @dataclass(frozen=True)
@@ -109,7 +116,7 @@ class Status:
     def card_label(self):
         """Short enough for a list card; the detail page gives the reason."""
         if self.status == InForce.UNKNOWN:
-            return "In force: not known"
+            return gettext("In force: not known")
         return self.label
 
     @property
@@ -120,8 +127,8 @@ class Status:
 def term_words(months):
     years, rest = divmod(months, 12)
     if rest == 0:
-        return f"{years} year{'s' if years != 1 else ''}"
-    return f"{months} month{'s' if months != 1 else ''}"
+        return ngettext("%(count)d year", "%(count)d years", years) % {"count": years}
+    return ngettext("%(count)d month", "%(count)d months", months) % {"count": months}
 
 
 def status_of(
@@ -138,29 +145,41 @@ def status_of(
     signed = period(signed_on, signed_on_precision)
     if stated:
         end = EndWindow(*stated)
-        reason = f"A source states that it ends {end.display}"
+        reason = gettext("A source states that it ends %(end)s") % {"end": end.display}
         return _judge(end, today, reason, end_stated=True)
     if signed is None:
-        return Status(InForce.UNKNOWN, "The signing date is not stated, so its end is unknown.")
-    when = format_partial_date(signed_on, signed_on_precision)
-    signed_words = (
-        f"Signed on {when}" if signed_on_precision == DatePrecision.DAY else (f"Signed in {when}")
-    )
+        return Status(
+            InForce.UNKNOWN, gettext("The signing date is not stated, so its end is unknown.")
+        )
+    when = {"date": format_partial_date(signed_on, signed_on_precision)}
+    if signed_on_precision == DatePrecision.DAY:
+        signed_words = gettext("Signed on %(date)s") % when
+    else:
+        signed_words = gettext("Signed in %(date)s") % when
     if not term_months:
-        return Status(InForce.UNKNOWN, f"{signed_words}; no term is stated, so its end is unknown.")
+        reason = gettext("%(signed)s; no term is stated, so its end is unknown.")
+        return Status(InForce.UNKNOWN, reason % {"signed": signed_words})
     end = EndWindow(add_months(signed[0], term_months), add_months(signed[1], term_months))
-    reason = f"{signed_words} for {term_words(term_months)}: ends {end.display}"
+    reason = gettext("%(signed)s for %(term)s: ends %(end)s") % {
+        "signed": signed_words,
+        "term": term_words(term_months),
+        "end": end.display,
+    }
     return _judge(end, today, reason)
 
 
 def _judge(end, today, reason, end_stated=False):
+    # The sentence ends in the catalogue too: Chinese closes it with 。, not a full stop.
     if today < end.earliest:
-        status, verdict = InForce.IN_FORCE, "."
+        status, sentence = InForce.IN_FORCE, gettext("%(reason)s.")
     elif today >= end.latest:
-        status, verdict = InForce.ENDED, "."
+        status, sentence = InForce.ENDED, gettext("%(reason)s.")
     else:
-        status, verdict = InForce.UNKNOWN, ", so it may or may not be in force today."
-    return Status(status, reason + verdict, end, end_stated)
+        status, sentence = (
+            InForce.UNKNOWN,
+            gettext("%(reason)s, so it may or may not be in force today."),
+        )
+    return Status(status, sentence % {"reason": reason}, end, end_stated)
 
 
 def status_of_agreement(agreement, today=None):

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import translation
 
 from partnerships.in_force import InForce, add_months, in_force_condition, status_of
 from partnerships.models import Agreement, DatePrecision
@@ -246,3 +247,26 @@ def test_editors_enter_an_end_date_with_its_evidence_in_the_admin(admin_client, 
     agreement.refresh_from_db()
     assert agreement.in_force.end_stated
     assert agreement.in_force.expected_end == "2030"
+
+
+@pytest.mark.parametrize(
+    ("signed_on", "precision", "term", "today", "reason"),
+    [
+        (date(2024, 1, 1), YEAR, 36, date(2027, 6, 1),
+         "2024年签署，期限3年，于2027年内到期，故目前是否仍然有效无法确定。"),
+        (date(2023, 5, 18), DAY, 36, date(2025, 1, 1),
+         "2023年5月18日签署，期限3年，于2026年5月18日到期。"),
+        (date(2024, 1, 1), YEAR, 18, date(2030, 1, 1),
+         "2024年签署，期限18个月，于2025年7月至2026年6月之间到期。"),
+        (date(2023, 12, 1), MONTH, None, date(2025, 1, 1),
+         "2023年12月签署，未载明期限，故终止日期不详。"),
+    ],
+)  # fmt: skip
+def test_the_reason_is_told_in_chinese_with_chinese_dates(
+    signed_on, precision, term, today, reason
+):
+    with translation.override("zh-hans"):
+        result = status_of(signed_on, precision, term, today=today)
+        assert result.reason == reason
+        assert str(result.label) in ("有效", "已终止", "不详")
+        assert status_of(None, DatePrecision.UNKNOWN, 36).card_label == "是否有效：不详"
