@@ -122,13 +122,20 @@ def _derive_chinese_names(queryset):
         .values("name")[:1]
     )
     queryset.update(name_zh_hans=Coalesce(Subquery(label, output_field=CharField()), Value("")))
+    _derive_pinyin(queryset, "name_zh_hans")
+
+
+def _derive_pinyin(queryset, chinese_name):
+    """``name_pinyin`` from the record's Chinese name: the Chinese pages sort by it
+    (``ByReaderName``) and search finds it. Only changed rows are written."""
     changed = []
-    for institution in queryset.only("pk", "name_zh_hans", "name_pinyin").iterator():
-        reading = pinyin(institution.name_zh_hans) if institution.name_zh_hans else ""
-        if reading != institution.name_pinyin:
-            institution.name_pinyin = reading
-            changed.append(institution)
-    Institution.objects.bulk_update(changed, ["name_pinyin"], batch_size=1000)
+    for record in queryset.only("pk", chinese_name, "name_pinyin").iterator():
+        name = getattr(record, chinese_name)
+        reading = pinyin(name) if name else ""
+        if reading != record.name_pinyin:
+            record.name_pinyin = reading
+            changed.append(record)
+    queryset.model.objects.bulk_update(changed, ["name_pinyin"], batch_size=1000)
 
 
 def refresh_institutions(queryset):
@@ -149,6 +156,7 @@ def refresh_institutions(queryset):
 
 
 def refresh_people(queryset):
+    _derive_pinyin(queryset, "native_name")
     positions = Position.objects.filter(person=OuterRef("pk"))
     other_names = PersonName.objects.filter(person=OuterRef("pk"))
     _update(
@@ -162,6 +170,7 @@ def refresh_people(queryset):
 
 
 def refresh_focus_areas(queryset):
+    _derive_pinyin(queryset, "name_zh_hans")
     _update(
         queryset,
         {

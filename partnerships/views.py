@@ -149,7 +149,7 @@ class AgreementListView(FacetedListView):
         return Agreement.objects.visible_to(self.request.user).for_list()
 
     def get_facets(self, filterset):
-        focus_areas = list(FocusArea.objects.order_by("name"))
+        focus_areas = list(FocusArea.objects.by_name())
         return facets.agreement_facets(filterset, focus_areas)
 
     def get_context_data(self, **kwargs):
@@ -185,7 +185,7 @@ class PersonListView(FacetedListView):
     filterset_class = PersonFilterSet
 
     def get_queryset(self):
-        return Person.objects.for_page().order_by("family_name", "given_name", "pk")
+        return Person.objects.for_page().by_name()
 
     def get_facets(self, filterset):
         return facets.person_facets(filterset)
@@ -404,7 +404,7 @@ def home(request):
         key=lambda institution: (-top_counts[institution.pk], institution.name),
     )
     attach_counts(top_institutions, top_counts)
-    top_fields = list(FocusArea.objects.top_level().order_by("name"))
+    top_fields = list(FocusArea.objects.top_level().by_name())
     attach_counts(top_fields, caching.focus_area_counts())
     context = {
         "year_chart": year_chart("home", (), published, {}),

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from partnerships.models import Agreement, FocusArea, Institution
+from partnerships.models import Agreement, FocusArea, Institution, Person
 from partnerships.search_documents import pinyin
 from tests.factories import AgreementFactory, FocusAreaFactory, PersonFactory
 
@@ -132,6 +132,45 @@ def test_sorting_by_name_in_chinese_follows_pinyin(client, curated):
     assert english.index(">Peking Union Medical College Hospital</a>") < english.index(
         ">Tianjin Medical University</a>"
     )
+
+
+def test_people_and_fields_sort_by_pinyin_on_chinese_pages_too(client, db):
+    # English order: Ip, Wang, Zhao; pinyin order of the characters: 叶 (ye) … 王 (wang)
+    # … 赵 (zhao) becomes 王 (wang), 叶 (ye), 赵 (zhao); a person without characters
+    # (Adams) goes among them by the English name.
+    PersonFactory(slug="zhao", family_name="Zhao", given_name="Ning", native_name="赵宁")
+    PersonFactory(slug="ip", family_name="Ip", given_name="Nancy", native_name="叶玉如")
+    PersonFactory(slug="wang", family_name="Wang", given_name="Chen", native_name="王辰")
+    PersonFactory(slug="adams", family_name="Adams", given_name="Ann")
+    FocusAreaFactory(slug="oncology", name="Oncology", name_zh_hans="肿瘤学")
+    FocusAreaFactory(slug="cardiology", name="Cardiology", name_zh_hans="心血管病学")
+    FocusAreaFactory(slug="anatomy", name="Anatomy", name_zh_hans="解剖学")
+
+    assert Person.objects.get(slug="ip").name_pinyin == "ye yu ru"
+    assert FocusArea.objects.get(slug="anatomy").name_pinyin == "jie pou xue"
+
+    def order(page, names):
+        return sorted(names, key=page.index)
+
+    people = client.get("/zh-hans/people/").content.decode()
+    english_people = client.get("/people/").content.decode()
+    assert order(people, [">王辰", ">叶玉如", ">赵宁", ">Adams Ann<"]) == [
+        ">Adams Ann<",
+        ">王辰",
+        ">叶玉如",
+        ">赵宁",
+    ]
+    assert order(english_people, ["Ip Nancy", "Wang Chen", "Zhao Ning"]) == [
+        "Ip Nancy",
+        "Wang Chen",
+        "Zhao Ning",
+    ]
+    fields = client.get("/zh-hans/fields/").content.decode()
+    assert order(fields, [">肿瘤学<", ">心血管病学<", ">解剖学<"]) == [
+        ">解剖学<",
+        ">心血管病学<",
+        ">肿瘤学<",
+    ]
 
 
 def test_structured_data_tags_each_name_with_its_language(client, curated):

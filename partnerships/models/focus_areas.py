@@ -45,12 +45,14 @@ class FocusArea(NamedInTwoLanguages, KeepsOldAddresses, NaturalKeyMixin, TimeSta
             "Drafts from press releases map phrases to fields through these."
         ),
     )
+    # Derived (search_documents.py): the pinyin of the Chinese name, for the Chinese order.
+    name_pinyin = models.CharField(max_length=1000, blank=True, editable=False)
     search_document = models.TextField(blank=True, editable=False)
     # Weighted full-text vector, maintained on PostgreSQL only (stays empty on SQLite).
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = FocusAreaQuerySet.as_manager()
-    history = record_history(*SEARCH_COLUMNS)
+    history = record_history(*SEARCH_COLUMNS, "name_pinyin")
 
     class Meta:
         ordering = ["name"]

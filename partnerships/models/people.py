@@ -48,12 +48,14 @@ class Person(NamedInTwoLanguages, KeepsOldAddresses, NaturalKeyMixin, TimeStampe
         blank=True,
         help_text=_("Titles the sources use (Prof., Academician); not part of the name."),
     )
+    # Derived (search_documents.py): the pinyin of the Chinese name, for the Chinese order.
+    name_pinyin = models.CharField(max_length=1000, blank=True, editable=False)
     search_document = models.TextField(blank=True, editable=False)
     # Weighted full-text vector, maintained on PostgreSQL only (stays empty on SQLite).
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = PersonQuerySet.as_manager()
-    history = record_history(*SEARCH_COLUMNS)
+    history = record_history(*SEARCH_COLUMNS, "name_pinyin")
 
     class Meta:
         ordering = ["family_name", "given_name"]

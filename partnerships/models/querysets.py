@@ -55,6 +55,24 @@ def grouped(queryset, sort=None):
     return groups
 
 
+class ByReaderName:
+    """A–Z by the name the reader sees, for every record named in two languages.
+
+    In Chinese by the pinyin of the Chinese name (北京… under b), records without one
+    among them by their English name; in English by the English name. ``ENGLISH_ORDER``
+    names the English sort columns, ``name_pinyin`` is derived by search_documents.py.
+    """
+
+    ENGLISH_ORDER = ("name",)
+
+    def by_name(self, *then):
+        first, *rest = self.ENGLISH_ORDER
+        if reads_chinese():
+            key = Coalesce(NullIf(F("name_pinyin"), Value("")), Lower(first))
+            return self.order_by(key, *rest, *then, "pk")
+        return self.order_by(first, *rest, *then, "pk")
+
+
 class AgreementQuerySet(NaturalKeyQuerySet):
     def published(self):
         return self.filter(status=PUBLISHED)
@@ -132,7 +150,7 @@ class AgreementQuerySet(NaturalKeyQuerySet):
         )
 
 
-class InstitutionQuerySet(NaturalKeyQuerySet):
+class InstitutionQuerySet(ByReaderName, NaturalKeyQuerySet):
     def with_agreement_counts(self):
         return self.annotate(
             agreement_count=Count(
@@ -149,14 +167,6 @@ class InstitutionQuerySet(NaturalKeyQuerySet):
         """The institution list of the API and the downloads."""
         return self.for_list().order_by("name", "pk")
 
-    def by_name(self, *then):
-        """A–Z by the name the reader sees: in Chinese, by the pinyin of the Chinese name
-        (北京… under b), English names among them by their letters."""
-        if reads_chinese():
-            key = Coalesce(NullIf(F("name_pinyin"), Value("")), Lower("name"))
-            return self.order_by(key, *then, "pk")
-        return self.order_by("name", *then, "pk")
-
     def agreement_counts(self, ids):
         """``{institution id: published agreements}`` for a page of institutions, one query."""
         from .agreements import AgreementParty
@@ -169,7 +179,9 @@ class InstitutionQuerySet(NaturalKeyQuerySet):
         )
 
 
-class PersonQuerySet(NaturalKeyQuerySet):
+class PersonQuerySet(ByReaderName, NaturalKeyQuerySet):
+    ENGLISH_ORDER = ("family_name", "given_name")
+
     def for_list(self):
         from .people import Position
 
@@ -208,16 +220,25 @@ class PersonQuerySet(NaturalKeyQuerySet):
         )
 
 
-class FocusAreaQuerySet(NaturalKeyQuerySet):
+class FocusAreaQuerySet(ByReaderName, NaturalKeyQuerySet):
     def top_level(self):
         return self.filter(parent__isnull=True)
 
     def in_tree_order(self):
-        """Each top-level field followed by its sub-fields, alphabetically."""
+        """Each top-level field followed by its sub-fields, alphabetically by the name
+        the reader sees (in Chinese by pinyin, as :meth:`ByReaderName.by_name`)."""
+        if reads_chinese():
+            parent_key = Coalesce(
+                NullIf(F("parent__name_pinyin"), Value("")), Lower("parent__name")
+            )
+            own_key = Coalesce(NullIf(F("name_pinyin"), Value("")), Lower("name"))
+            tree_key = Coalesce(parent_key, own_key)
+        else:
+            tree_key, own_key = Coalesce("parent__name", "name"), F("name")
         return (
             self.select_related("parent")
-            .annotate(tree_name=Coalesce("parent__name", "name"))
-            .order_by("tree_name", F("parent").asc(nulls_first=True), "name")
+            .annotate(tree_name=tree_key)
+            .order_by("tree_name", F("parent").asc(nulls_first=True), own_key, "pk")
         )
 
     def agreement_counts(self):
