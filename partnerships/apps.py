@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PartnershipsConfig(AppConfig):
     name = "partnerships"
-    verbose_name = "Partnership directory"
+    verbose_name = _("Partnership directory")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext, gettext_noop
 
 
 @dataclass(frozen=True)
@@ -12,19 +13,24 @@ class Licence:
     url: str
     attribution_required: bool
 
+    @property
+    def reader_title(self):
+        """The title in the reader's language, for pages; data files keep ``title``."""
+        return gettext(self.title)
+
 
 LICENCES = {
     licence.spdx: licence
     for licence in (
         Licence(
             "CC0-1.0",
-            "CC0 1.0 Universal (public domain dedication)",
+            gettext_noop("CC0 1.0 Universal (public domain dedication)"),
             "https://creativecommons.org/publicdomain/zero/1.0/",
             attribution_required=False,
         ),
         Licence(
             "CC-BY-4.0",
-            "Creative Commons Attribution 4.0 International",
+            gettext_noop("Creative Commons Attribution 4.0 International"),
             "https://creativecommons.org/licenses/by/4.0/",
             attribution_required=True,
         ),

@@ -12,8 +12,10 @@ import math
 from dataclasses import dataclass, field
 
 import networkx as nx
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import Count, F
 from django.urls import reverse
+from django.utils.translation import ngettext
 
 from .models import AgreementParty, Institution, InstitutionKind, InstitutionNameType
 
@@ -82,8 +84,11 @@ class Node:
 
     @property
     def description(self):
-        plural = "" if self.agreements == 1 else "s"
-        return f"{self.name} ({self.kind_label}): {self.agreements} agreement{plural}"
+        return ngettext(
+            "%(name)s (%(kind)s): %(count)s agreement",
+            "%(name)s (%(kind)s): %(count)s agreements",
+            self.agreements,
+        ) % {"name": self.name, "kind": self.kind_label, "count": intcomma(self.agreements)}
 
 
 @dataclass

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "simple_history",
+    # For its catalogues only: country names in the reader's language (admin choices).
+    "django_countries",
     "partnerships",
 ]
 

@@ -5,6 +5,8 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.curation.people import new_person, read_printed_name
@@ -33,12 +35,16 @@ from .base import (
 )
 from .press_release import PressReleaseDraftMixin
 
-PUBLICATION_RULES = (
-    "Readers see an agreement only once it is published. Publish only what has been checked "
-    f"against its source: it needs a source, at least {MIN_PARTIES_TO_PUBLISH} parties listed "
-    "below each with the sentence that names it, and, when the date is stated, the sentence "
-    "that states it. The publication time is recorded automatically; returning an agreement "
-    "to draft clears it. Rows left without a source cite the agreement’s first source."
+PUBLICATION_RULES = format_lazy(
+    _(
+        "Readers see an agreement only once it is published. Publish only what has been "
+        "checked against its source: it needs a source, at least {parties} parties listed "
+        "below each with the sentence that names it, and, when the date is stated, the "
+        "sentence that states it. The publication time is recorded automatically; returning "
+        "an agreement to draft clears it. Rows left without a source cite the agreement’s "
+        "first source."
+    ),
+    parties=MIN_PARTIES_TO_PUBLISH,
 )
 
 
@@ -55,12 +61,10 @@ def first_source(agreement, formsets):
     return None
 
 
-def _count(number, singular, plural=None):
-    return f"{number} {singular if number == 1 else plural or singular + 's'}"
-
-
 def _titles(agreements):
-    return ", ".join(f"“{agreement.title}”" for agreement in agreements)
+    return gettext(", ").join(
+        gettext("“%(title)s”") % {"title": agreement.title} for agreement in agreements
+    )
 
 
 class AgreementSourceInline(EditorInline):
@@ -87,20 +91,22 @@ class ParticipationForm(forms.ModelForm):
     on save, instead of three separate pages for the person, the position and the row."""
 
     new_person = forms.CharField(
-        label="or a new person",
+        label=_("or a new person"),
         required=False,
         max_length=200,
-        help_text="The name as printed, e.g. Prof. FU Wei or Nancy IP: created on save.",
+        help_text=_("The name as printed, e.g. Prof. FU Wei or Nancy IP: created on save."),
     )
     new_title = forms.CharField(
-        label="title then",
+        label=_("title then"),
         required=False,
         max_length=200,
-        help_text="For a new position, e.g. President: held at the institution below (or "
-        "the party signed for), as of the signing date.",
+        help_text=_(
+            "For a new position, e.g. President: held at the institution below (or "
+            "the party signed for), as of the signing date."
+        ),
     )
     new_title_at = forms.ModelChoiceField(
-        label="at",
+        label=pgettext_lazy("a title held at an institution", "at"),
         queryset=Institution.objects.all(),
         required=False,
         widget=AutocompleteSelect(Participation._meta.get_field("on_behalf_of"), admin.site),
@@ -119,15 +125,17 @@ class ParticipationForm(forms.ModelForm):
         person, typed = cleaned_data.get("person"), cleaned_data.get("new_person", "").strip()
         title = cleaned_data.get("new_title", "").strip()
         if person and typed:
-            self.add_error("new_person", "Choose a person or type a new one, not both.")
+            self.add_error("new_person", gettext("Choose a person or type a new one, not both."))
         elif not person and not typed and not self.errors:
-            self.add_error("person", "Choose the person, or type a new person’s name.")
+            self.add_error("person", gettext("Choose the person, or type a new person’s name."))
         if typed and read_printed_name(typed) is None:
-            self.add_error("new_person", "Type the person’s name.")
+            self.add_error("new_person", gettext("Type the person’s name."))
         if title and cleaned_data.get("position"):
-            self.add_error("new_title", "Choose a position or type a new title, not both.")
+            self.add_error("new_title", gettext("Choose a position or type a new title, not both."))
         if title and not (cleaned_data.get("new_title_at") or cleaned_data.get("on_behalf_of")):
-            self.add_error("new_title_at", "Say at which institution they hold this title.")
+            self.add_error(
+                "new_title_at", gettext("Say at which institution they hold this title.")
+            )
         return cleaned_data
 
 
@@ -198,15 +206,18 @@ class AgreementAdmin(PressReleaseDraftMixin, EditorAdmin):
             {"fields": ["title", "title_zh_hans", "slug", "kind", "summary", "summary_zh_hans"]},
         ),
         (
-            "Signing",
+            _("Signing"),
             {
                 "fields": [("signed_on", "signed_on_precision"), ("place", "city"), "term_months"],
-                "description": PARTIAL_DATE_RULES
-                + " Give a term only when the source states one (three years is 36 months).",
+                "description": format_lazy(
+                    "{} {}",
+                    PARTIAL_DATE_RULES,
+                    _("Give a term only when the source states one (three years is 36 months)."),
+                ),
             },
         ),
         (
-            "Evidence for the title, date, place and term",
+            _("Evidence for the title, date, place and term"),
             {
                 "fields": [
                     "evidence_source",
@@ -222,15 +233,20 @@ class AgreementAdmin(PressReleaseDraftMixin, EditorAdmin):
             },
         ),
         (
-            "End or renewal",
+            _("End or renewal"),
             {
                 "fields": [("ends_on", "ends_on_precision"), "ends_on_source", "ends_on_quote"],
-                "description": "Leave empty unless a source states when the agreement ends or "
-                "until when it was renewed: the end is then computed from the signing date and "
-                "the term. A date entered here replaces that, and needs its source and sentence.",
+                "description": _(
+                    "Leave empty unless a source states when the agreement ends or until when "
+                    "it was renewed: the end is then computed from the signing date and the "
+                    "term. A date entered here replaces that, and needs its source and sentence."
+                ),
             },
         ),
-        ("Publication", {"fields": ["status", "published_at"], "description": PUBLICATION_RULES}),
+        (
+            _("Publication"),
+            {"fields": ["status", "published_at"], "description": PUBLICATION_RULES},
+        ),
         RECORD_FIELDSET,
     ]
     inlines = [
@@ -334,21 +350,30 @@ class AgreementAdmin(PressReleaseDraftMixin, EditorAdmin):
                 problems += error.messages
             if problems:
                 messages.error(
-                    request, f"“{agreement.title}” was not published: {' '.join(problems)}"
+                    request,
+                    gettext("“%(title)s” was not published: %(problems)s")
+                    % {"title": agreement.title, "problems": " ".join(problems)},
                 )
                 continue
             agreement.record_publication()
             agreement.save(update_fields=["status", "published_at", "updated_at"])
-            self.log_change(request, agreement, "Published.")
+            self.log_change(request, agreement, gettext("Published."))
             published.append(agreement)
         if published:
             messages.success(
-                request, f"Published {_count(len(published), 'agreement')}: {_titles(published)}."
+                request,
+                ngettext(
+                    "Published %(count)d agreement: %(titles)s.",
+                    "Published %(count)d agreements: %(titles)s.",
+                    len(published),
+                )
+                % {"count": len(published), "titles": _titles(published)},
             )
         if already:
             messages.info(
                 request,
-                f"Already published, left as they were: {_titles(already)}.",
+                gettext("Already published, left as they were: %(titles)s.")
+                % {"titles": _titles(already)},
             )
 
     @admin.action(description=_("Return to draft"), permissions=["change"])
@@ -361,16 +386,25 @@ class AgreementAdmin(PressReleaseDraftMixin, EditorAdmin):
             agreement.status = AgreementStatus.DRAFT
             agreement.published_at = None
             agreement.save(update_fields=["status", "published_at", "updated_at"])
-            self.log_change(request, agreement, "Returned to draft.")
+            self.log_change(request, agreement, gettext("Returned to draft."))
             returned.append(agreement)
         if returned:
             messages.success(
                 request,
-                f"Returned {_count(len(returned), 'agreement')} to draft; readers no longer see "
-                f"{'it' if len(returned) == 1 else 'them'}: {_titles(returned)}.",
+                ngettext(
+                    "Returned %(count)d agreement to draft; readers no longer see it: %(titles)s.",
+                    "Returned %(count)d agreements to draft; readers no longer see them: "
+                    "%(titles)s.",
+                    len(returned),
+                )
+                % {"count": len(returned), "titles": _titles(returned)},
             )
         if already:
-            messages.info(request, f"Already drafts, left as they were: {_titles(already)}.")
+            messages.info(
+                request,
+                gettext("Already drafts, left as they were: %(titles)s.")
+                % {"titles": _titles(already)},
+            )
 
 
 @admin.register(AgreementParty)

@@ -9,6 +9,7 @@ from django.db import models
 from django.forms import Textarea
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -16,7 +17,7 @@ from partnerships.forms import EditorInlineFormSet
 
 AUDIT_FIELDS = ("created_at", "updated_at")
 RECORD_FIELDSET = (
-    "Record",
+    _("Record"),
     {
         "fields": AUDIT_FIELDS,
         "classes": ["collapse"],
@@ -24,7 +25,7 @@ RECORD_FIELDSET = (
     },
 )
 
-PARTIAL_DATE_RULES = (
+PARTIAL_DATE_RULES = _(
     "Enter a date only as precisely as the source states it, and say how precise it is. "
     "A full date: enter it and choose “Day”. Only the month (“in December 2023”): enter the "
     "first day of that month (1 December 2023) and choose “Month”. Only the year: enter "
@@ -77,7 +78,7 @@ class DuplicateWarningForm(forms.ModelForm):
     not_a_duplicate = forms.BooleanField(
         required=False,
         widget=forms.HiddenInput,
-        label="None of these is the record I am adding: save it anyway",
+        label=_("None of these is the record I am adding: save it anyway"),
     )
 
     def possible_duplicates(self, cleaned_data):
@@ -92,9 +93,11 @@ class DuplicateWarningForm(forms.ModelForm):
             self.fields["not_a_duplicate"].widget = forms.CheckboxInput()
             raise ValidationError(
                 format_html(
-                    "This may already be in the directory: {}. Open them to check (each opens "
-                    "in a new tab); if it is one of them, use that record instead. If not, "
-                    "tick “{}” below and save again.",
+                    gettext(
+                        "This may already be in the directory: {}. Open them to check (each "
+                        "opens in a new tab); if it is one of them, use that record instead. "
+                        "If not, tick “{}” below and save again."
+                    ),
                     format_html_join(
                         "; ",
                         '<a href="{}" target="_blank">{}</a> ({})',

@@ -10,7 +10,7 @@ from partnerships.models import FocusArea
 from .base import EditorAdmin, WarnsOfDuplicates
 from .merging import MergeableAdmin
 
-HIERARCHY_RULES = (
+HIERARCHY_RULES = _(
     "Fields form two levels: a top-level field (medical education) and its sub-fields. "
     "Leave “parent” empty for a top-level field; otherwise choose a top-level field as the "
     "parent. A field that has sub-fields stays top-level."
@@ -18,11 +18,11 @@ HIERARCHY_RULES = (
 
 
 class LevelFilter(admin.SimpleListFilter):
-    title = "level"
+    title = _("level")
     parameter_name = "level"
 
     def lookups(self, request, model_admin):
-        return [("top", "Top-level fields"), ("sub", "Sub-fields")]
+        return [("top", _("Top-level fields")), ("sub", _("Sub-fields"))]
 
     def queryset(self, request, queryset):
         if self.value() == "top":

@@ -11,12 +11,12 @@ from partnerships.models import Institution, InstitutionName, InstitutionRelatio
 from .base import AUDIT_FIELDS, RECORD_FIELDSET, EditorAdmin, EditorInline, WarnsOfDuplicates
 from .merging import MergeableAdmin
 
-NAME_RULES = (
+NAME_RULES = _(
     "Use the official English name. Abbreviations (PUMCH, BUAA) and names in other "
     "languages or scripts go under “Other names” below, where search finds them; add a "
     "native-script name only where certain."
 )
-IDENTIFIER_RULES = (
+IDENTIFIER_RULES = _(
     "Fill in a ROR or Wikidata ID only after checking it in that registry; otherwise leave "
     "it empty. Each ID belongs to one institution."
 )
@@ -67,9 +67,9 @@ class InstitutionAdmin(MergeableAdmin, WarnsOfDuplicates, EditorAdmin):
     readonly_fields = AUDIT_FIELDS
     fieldsets = [
         (None, {"fields": ["name", "slug", "kind", "description"], "description": NAME_RULES}),
-        ("Place", {"fields": [("city", "region", "country")]}),
+        (_("Place"), {"fields": [("city", "region", "country")]}),
         (
-            "Identifiers",
+            _("Identifiers"),
             {"fields": ["website", ("ror_id", "wikidata_id")], "description": IDENTIFIER_RULES},
         ),
         RECORD_FIELDSET,
@@ -88,6 +88,10 @@ class InstitutionAdmin(MergeableAdmin, WarnsOfDuplicates, EditorAdmin):
             and not request.POST.get(key.removesuffix("name") + "DELETE")
         ]
         return institution_duplicates(cleaned_data.get("name", ""), typed)
+
+    @admin.display(description=_("place"))
+    def place(self, obj):
+        return obj.place
 
     @admin.display(description=_("acronyms"))
     def acronyms(self, obj):

@@ -9,6 +9,8 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import Resolver404, path, resolve, reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from partnerships.curation.addresses import model_of
 from partnerships.curation.merge import MergeRefused, merge
@@ -17,17 +19,19 @@ from partnerships.models import AddressedModel
 
 class MergeForm(forms.Form):
     keep = forms.ChoiceField(
-        label="Keep this record",
+        label=_("Keep this record"),
         required=False,
         widget=forms.RadioSelect,
-        help_text="The others are merged into it and deleted.",
+        help_text=_("The others are merged into it and deleted."),
     )
     keep_address = forms.CharField(
-        label="or keep another record",
+        label=_("or keep another record"),
         required=False,
         max_length=300,
-        help_text="Its slug, public address or admin address, "
-        "e.g. hong-kong-polytechnic-university or /institutions/polyu/.",
+        help_text=_(
+            "Its slug, public address or admin address, "
+            "e.g. hong-kong-polytechnic-university or /institutions/polyu/."
+        ),
     )
 
     def __init__(self, *args, records, model, **kwargs):
@@ -36,20 +40,22 @@ class MergeForm(forms.Form):
         self.fields["keep"].choices = [(str(record.pk), str(record)) for record in records]
         if len(records) == 1:
             del self.fields["keep"]
-            self.fields["keep_address"].label = "Keep which record"
+            self.fields["keep_address"].label = gettext("Keep which record")
             self.fields["keep_address"].required = True
 
     def clean(self):
         cleaned_data = super().clean()
         chosen, address = cleaned_data.get("keep"), (cleaned_data.get("keep_address") or "").strip()
         if chosen and address:
-            raise forms.ValidationError("Choose one of the records or give an address, not both.")
+            raise forms.ValidationError(
+                gettext("Choose one of the records or give an address, not both.")
+            )
         if chosen:
             cleaned_data["kept"] = next(r for r in self.records if str(r.pk) == chosen)
         elif address:
             cleaned_data["kept"] = self.record_at(address)
         elif not self.errors:
-            raise forms.ValidationError("Choose the record to keep.")
+            raise forms.ValidationError(gettext("Choose the record to keep."))
         return cleaned_data
 
     def record_at(self, address):
@@ -60,7 +66,10 @@ class MergeForm(forms.Form):
                 match = resolve(urlsplit(address).path)
             except Resolver404:
                 raise forms.ValidationError(
-                    {"keep_address": f"No record lives at {address}."}
+                    {
+                        "keep_address": gettext("No record lives at %(address)s.")
+                        % {"address": address}
+                    }
                 ) from None
             name = match.url_name or ""
             if name.startswith("partnerships_") and name.endswith("_change"):
@@ -70,22 +79,30 @@ class MergeForm(forms.Form):
                 kind, key = name.split("-")[0], {"slug": match.kwargs["slug"]}
             else:
                 raise forms.ValidationError(
-                    {"keep_address": f"{address} is not a record's address."}
+                    {
+                        "keep_address": gettext("%(address)s is not a record's address.")
+                        % {"address": address}
+                    }
                 )
         if kind != self.model.ADDRESSED_AS:
-            noun = AddressedModel(kind).label.lower() if kind in AddressedModel.values else kind
+            noun = AddressedModel(kind).label if kind in AddressedModel.values else kind
             raise forms.ValidationError(
                 {
-                    "keep_address": f"{address} is a {noun}, not "
-                    f"{'an' if self.model._meta.verbose_name[0] in 'aeiou' else 'a'} "
-                    f"{self.model._meta.verbose_name}: only records of the same type are merged."
+                    "keep_address": gettext(
+                        "%(address)s is a record of another type (%(other)s), not of the type "
+                        "merged here (%(kind)s): only records of the same type are merged."
+                    )
+                    % {"address": address, "other": noun, "kind": self.model._meta.verbose_name}
                 }
             )
         try:
             return model_of(kind).objects.get(**key)
         except (model_of(kind).DoesNotExist, ValueError):
             raise forms.ValidationError(
-                {"keep_address": f"No {self.model._meta.verbose_name} is at {address}."}
+                {
+                    "keep_address": gettext("No %(kind)s is at %(address)s.")
+                    % {"kind": self.model._meta.verbose_name, "address": address}
+                }
             ) from None
 
 
@@ -96,7 +113,7 @@ class MergeableAdmin:
 
     actions = ["merge_into"]
 
-    @admin.action(description="Merge selected into…", permissions=["change", "delete"])
+    @admin.action(description=_("Merge selected into…"), permissions=["change", "delete"])
     def merge_into(self, request, queryset):
         ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True))
         return HttpResponseRedirect(f"{self.merge_url()}?{urlencode({'ids': ids})}")
@@ -124,7 +141,7 @@ class MergeableAdmin:
         opts = self.model._meta
         changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
         if not records:
-            messages.error(request, "Choose the records to merge first.")
+            messages.error(request, gettext("Choose the records to merge first."))
             return HttpResponseRedirect(changelist)
         form = MergeForm(request.POST or None, records=records, model=self.model)
         if request.method == "POST" and form.is_valid():
@@ -132,18 +149,30 @@ class MergeableAdmin:
             others = [record for record in records if record.pk != kept.pk]
             try:
                 if not others:
-                    raise MergeRefused(f"“{kept}” cannot be merged into itself.")
+                    raise MergeRefused(
+                        gettext("“%(record)s” cannot be merged into itself.") % {"record": kept}
+                    )
                 for other in others:
-                    described = f"“{other}” ({other.slug})"
+                    described = {"record": other, "slug": other.slug}
                     merge(other, kept)
-                    self.log_change(request, kept, f"Merged {described} into this record.")
+                    self.log_change(
+                        request,
+                        kept,
+                        gettext("Merged “%(record)s” (%(slug)s) into this record.") % described,
+                    )
             except MergeRefused as refusal:
                 form.add_error(None, str(refusal))
             else:
                 messages.success(
                     request,
-                    f"Merged {len(others)} into “{kept}”: every link moved here, their names "
-                    "kept as other names, their addresses lead here.",
+                    ngettext(
+                        "Merged %(count)d into “%(record)s”: every link moved here, its names "
+                        "kept as other names, its address leads here.",
+                        "Merged %(count)d into “%(record)s”: every link moved here, their names "
+                        "kept as other names, their addresses lead here.",
+                        len(others),
+                    )
+                    % {"count": len(others), "record": kept},
                 )
                 return HttpResponseRedirect(
                     reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[kept.pk])
@@ -153,7 +182,7 @@ class MergeableAdmin:
             "admin/partnerships/merge.html",
             {
                 **self.admin_site.each_context(request),
-                "title": f"Merge {opts.verbose_name_plural}",
+                "title": gettext("Merge %(records)s") % {"records": opts.verbose_name_plural},
                 "opts": opts,
                 "records": records,
                 "form": form,

@@ -1,6 +1,7 @@
 """People, named as the sources print them, and the positions they held."""
 
 from django.contrib import admin
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.curation.duplicates import person_duplicates
@@ -16,7 +17,7 @@ from .base import (
 )
 from .merging import MergeableAdmin
 
-NAME_RULES = (
+NAME_RULES = _(
     "Keep the family name and the given name apart, exactly as the source prints them, and "
     "say which comes first (Wang Chen is family name first; Nancy Ip is given name first). "
     "Titles such as Prof. or Academician are honorifics, not part of the name. Add a "
@@ -43,7 +44,7 @@ class PersonNameInline(EditorInline):
     model = PersonName
     fields = ["name", "source", "quote"]
     autocomplete_fields = ["source"]
-    verbose_name_plural = "other names (as other sources print the name: FU Wei, Wei Fu)"
+    verbose_name_plural = _("other names (as other sources print the name: FU Wei, Wei Fu)")
 
 
 @admin.register(Person)
@@ -56,7 +57,7 @@ class PersonAdmin(MergeableAdmin, WarnsOfDuplicates, EditorAdmin):
     readonly_fields = AUDIT_FIELDS
     fieldsets = [
         (
-            "Name",
+            _("Name"),
             {
                 "fields": [
                     ("family_name", "given_name"),
@@ -110,16 +111,21 @@ class PositionAdmin(EditorAdmin):
     fieldsets = [
         (None, {"fields": ["person", "institution", "title"]}),
         (
-            "When",
+            _("When"),
             {
                 "fields": [("as_of", "as_of_precision"), ("start_date", "end_date")],
-                "description": "“As of” is when the source reports the position held. "
-                + PARTIAL_DATE_RULES
-                + " Give a start or end only when a source states it; a position cannot end "
-                "before it starts.",
+                "description": format_lazy(
+                    "{} {} {}",
+                    _("“As of” is when the source reports the position held."),
+                    PARTIAL_DATE_RULES,
+                    _(
+                        "Give a start or end only when a source states it; a position cannot "
+                        "end before it starts."
+                    ),
+                ),
             },
         ),
-        ("Source", {"fields": ["source", "quote"]}),
+        (_("Source"), {"fields": ["source", "quote"]}),
     ]
 
     def get_search_results(self, request, queryset, search_term):

@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext, pgettext
 
 from partnerships.curation.extract import draft_from_text
 from partnerships.curation.forms import (
@@ -73,7 +74,7 @@ class PressReleaseDraftMixin:
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "New agreement from a press release",
+            "title": gettext("New agreement from a press release"),
             "form": form,
         }
         return TemplateResponse(request, "admin/partnerships/agreement/press_release.html", context)
@@ -97,7 +98,9 @@ class PressReleaseDraftMixin:
                 forms["established"],
             )
             if len(reviewed.parties) == 0:
-                save_errors.append("Keep at least one party: an agreement is between parties.")
+                save_errors.append(
+                    gettext("Keep at least one party: an agreement is between parties.")
+                )
             else:
                 try:
                     agreement = save_reviewed_draft(reviewed)
@@ -106,8 +109,11 @@ class PressReleaseDraftMixin:
                 else:
                     messages.success(
                         request,
-                        f"Saved “{agreement.title}” as a draft, with its source and "
-                        "every fact cited. Check it, then publish it from this page.",
+                        gettext(
+                            "Saved “%(title)s” as a draft, with its source and every fact "
+                            "cited. Check it, then publish it from this page."
+                        )
+                        % {"title": agreement.title},
                     )
                     return redirect(
                         reverse("admin:partnerships_agreement_change", args=[agreement.pk])
@@ -123,7 +129,10 @@ class PressReleaseDraftMixin:
         for form in forms["people"]:
             behalf = form.cleaned_data.get("on_behalf_of")
             if form.cleaned_data.get("keep") and behalf and behalf not in kept:
-                form.add_error("on_behalf_of", f"“{behalf}” is not one of the kept parties.")
+                form.add_error(
+                    "on_behalf_of",
+                    gettext("“%(party)s” is not one of the kept parties.") % {"party": behalf},
+                )
                 agree = False
         return agree
 
@@ -131,7 +140,7 @@ class PressReleaseDraftMixin:
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "Review the proposed agreement",
+            "title": gettext("Review the proposed agreement"),
             "marked_text": marked_text(text, forms),
             "save_errors": save_errors,
             **forms,
@@ -151,20 +160,23 @@ def _quotes(forms):
 
     agreement = forms["agreement_form"]
     for field, label in (
-        ("title_quote", "title"),
-        ("signed_on_quote", "signing date"),
-        ("place_quote", "place"),
-        ("term_quote", "term"),
+        ("title_quote", pgettext("fact read from a sentence", "title")),
+        ("signed_on_quote", pgettext("fact read from a sentence", "signing date")),
+        ("place_quote", pgettext("fact read from a sentence", "place")),
+        ("term_quote", pgettext("fact read from a sentence", "term")),
     ):
         add(_value(agreement, field), label)
     for form in forms["parties"]:
-        add(_value(form, "quote"), f"party: {_value(form, 'name')}")
+        add(_value(form, "quote"), gettext("party: %(name)s") % {"name": _value(form, "name")})
     for form in forms["people"]:
-        add(_value(form, "quote"), f"person: {_value(form, 'printed')}")
+        add(_value(form, "quote"), gettext("person: %(name)s") % {"name": _value(form, "printed")})
     for form in forms["focus_areas"]:
-        add(_value(form, "quote"), "field")
+        add(_value(form, "quote"), pgettext("fact read from a sentence", "field"))
     for form in forms["established"]:
-        add(_value(form, "quote"), f"establishes: {_value(form, 'name')}")
+        add(
+            _value(form, "quote"),
+            gettext("establishes: %(name)s") % {"name": _value(form, "name")},
+        )
     return labels
 
 
@@ -185,7 +197,8 @@ def marked_text(text, forms):
         if facts:
             pieces.append(
                 f'<mark id="sentence-{sentence.index}">{escaped}</mark>'
-                f'<span class="fact-labels"> [{html.escape("; ".join(facts))}]</span>'
+                f'<span class="fact-labels" lang="{get_language()}"> '
+                f"[{html.escape(gettext('; ').join(facts))}]</span>"
             )
         else:
             pieces.append(escaped)

@@ -7,7 +7,7 @@ from partnerships.models import Source, SourceCredit
 
 from .base import EditorAdmin, EditorInline
 
-SOURCE_RULES = (
+SOURCE_RULES = _(
     "Describe the document as it was published. Leave the URL or the date empty when the "
     "document does not give them: never guess."
 )

@@ -4,6 +4,8 @@ import json
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import (
     AgreementKind,
@@ -23,33 +25,37 @@ from .save import KIND_FOR_MODEL, ReviewedDraft, ReviewedParty, ReviewedPerson
 from .text import DraftInputError, check_text
 
 ROLE_LABELS = {
-    "signatory": "signed",
-    "witness": "witnessed",
-    "presided": "presided or hosted",
-    "speaker": "spoke",
-    "attendee": "attended",
-    "unveiled": "unveiled the nameplate",
+    "signatory": _("signed"),
+    "witness": _("witnessed"),
+    "presided": _("presided or hosted"),
+    "speaker": _("spoke"),
+    "attendee": _("attended"),
+    "unveiled": _("unveiled the nameplate"),
 }
 
 
 class PasteForm(forms.Form):
     text = forms.CharField(
-        label="Text of the press release",
+        label=_("Text of the press release"),
         widget=forms.Textarea(attrs={"rows": 18, "cols": 90}),
         strip=False,
-        help_text="Paste the whole release. Lines at the top such as “Source: https://…” and "
-        "“Title: …” are read as its address and title.",
+        help_text=_(
+            "Paste the whole release. Lines at the top such as “Source: https://…” and "
+            "“Title: …” are read as its address and title."
+        ),
     )
     url = forms.URLField(
-        label="Address (URL) of the release", required=False, assume_scheme="https"
+        label=_("Address (URL) of the release"), required=False, assume_scheme="https"
     )
-    title = forms.CharField(label="Title of the release", required=False, max_length=300)
+    title = forms.CharField(label=_("Title of the release"), required=False, max_length=300)
     published = forms.CharField(
-        label="Publication date",
+        label=_("Publication date"),
         required=False,
         max_length=40,
-        help_text="As the release gives it, e.g. 18 March 2024 or 2024-03-18. Dates such as "
-        "“today” or “on 17 April” in the text are read against it.",
+        help_text=_(
+            "As the release gives it, e.g. 18 March 2024 or 2024-03-18. Dates such as "
+            "“today” or “on 17 April” in the text are read against it."
+        ),
     )
 
     def __init__(self, *args, **kwargs):
@@ -66,30 +72,32 @@ class PasteForm(forms.Form):
     def clean_published(self):
         typed = self.cleaned_data["published"].strip()
         if typed and parse_publication_date(typed) is None:
-            raise ValidationError("Enter the date as 18 March 2024 or 2024-03-18.")
+            raise ValidationError(gettext("Enter the date as 18 March 2024 or 2024-03-18."))
         return typed
 
 
 class AgreementReviewForm(forms.Form):
-    source_title = forms.CharField(label="Title of the release", max_length=300)
-    source_url = forms.URLField(label="Address (URL)", required=False, assume_scheme="https")
-    source_publisher = forms.CharField(label="Publisher", required=False, max_length=200)
+    source_title = forms.CharField(label=_("Title of the release"), max_length=300)
+    source_url = forms.URLField(label=_("Address (URL)"), required=False, assume_scheme="https")
+    source_publisher = forms.CharField(label=_("Publisher"), required=False, max_length=200)
     source_published_on = forms.DateField(
-        label="Published on", required=False, help_text="Leave empty when the release does not say."
-    )
-    title = forms.CharField(label="Title of the agreement", max_length=300)
-    kind = forms.ChoiceField(label="Kind", choices=AgreementKind.choices)
-    signed_on = forms.DateField(
-        label="Signed on",
+        label=_("Published on"),
         required=False,
-        help_text="A month is entered as its first day, a year as 1 January.",
+        help_text=_("Leave empty when the release does not say."),
+    )
+    title = forms.CharField(label=_("Title of the agreement"), max_length=300)
+    kind = forms.ChoiceField(label=_("Kind"), choices=AgreementKind.choices)
+    signed_on = forms.DateField(
+        label=_("Signed on"),
+        required=False,
+        help_text=_("A month is entered as its first day, a year as 1 January."),
     )
     signed_on_precision = forms.ChoiceField(
-        label="Precision of the signing date", choices=DatePrecision.choices
+        label=_("Precision of the signing date"), choices=DatePrecision.choices
     )
-    place = forms.CharField(label="Place (venue)", required=False, max_length=200)
-    city = forms.CharField(label="City", required=False, max_length=100)
-    term_months = forms.IntegerField(label="Term (months)", required=False, min_value=1)
+    place = forms.CharField(label=_("Place (venue)"), required=False, max_length=200)
+    city = forms.CharField(label=_("City"), required=False, max_length=100)
+    term_months = forms.IntegerField(label=_("Term (months)"), required=False, min_value=1)
     title_quote = forms.CharField(required=False, widget=forms.HiddenInput)
     signed_on_quote = forms.CharField(required=False, widget=forms.HiddenInput)
     place_quote = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -100,13 +108,16 @@ class AgreementReviewForm(forms.Form):
         cleaned = super().clean()
         signed_on, precision = cleaned.get("signed_on"), cleaned.get("signed_on_precision")
         if signed_on is None and precision and precision != DatePrecision.UNKNOWN:
-            self.add_error("signed_on", "Enter the date, or set its precision to “Not stated”.")
+            self.add_error(
+                "signed_on", gettext("Enter the date, or set its precision to “Not stated”.")
+            )
         if signed_on is not None and precision == DatePrecision.UNKNOWN:
             self.add_error(
-                "signed_on_precision", "Say whether the release gives the day, month or year."
+                "signed_on_precision",
+                gettext("Say whether the release gives the day, month or year."),
             )
         if signed_on and precision == DatePrecision.MONTH and signed_on.day != 1:
-            self.add_error("signed_on", "Only the month is known: enter its first day.")
+            self.add_error("signed_on", gettext("Only the month is known: enter its first day."))
         if (
             signed_on
             and precision == DatePrecision.YEAR
@@ -116,14 +127,16 @@ class AgreementReviewForm(forms.Form):
                 1,
             )
         ):
-            self.add_error("signed_on", "Only the year is known: enter 1 January of that year.")
+            self.add_error(
+                "signed_on", gettext("Only the year is known: enter 1 January of that year.")
+            )
         return cleaned
 
 
 class FactForm(forms.Form):
     """A proposed fact the editor keeps (ticked) or drops (unticked)."""
 
-    keep = forms.BooleanField(label="Keep", required=False, initial=True)
+    keep = forms.BooleanField(label=_("Keep"), required=False, initial=True)
     quote = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def kept(self):
@@ -131,18 +144,18 @@ class FactForm(forms.Form):
 
 
 class PartyForm(FactForm):
-    name = forms.CharField(label="Name", max_length=255, required=False)
-    abbreviation = forms.CharField(label="Acronym", max_length=255, required=False)
+    name = forms.CharField(label=_("Name"), max_length=255, required=False)
+    abbreviation = forms.CharField(label=_("Acronym"), max_length=255, required=False)
     existing = forms.CharField(
-        label="Directory record (slug)",
+        label=_("Directory record (slug)"),
         max_length=120,
         required=False,
-        help_text="The institution already in the directory; empty creates a new one.",
+        help_text=_("The institution already in the directory; empty creates a new one."),
     )
-    kind = forms.ChoiceField(label="Kind", choices=InstitutionKind.choices)
-    city = forms.CharField(label="City", max_length=100, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=InstitutionKind.choices)
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
     country = forms.ChoiceField(
-        label="Country", choices=[("", "Not stated"), *country_choices()], required=False
+        label=_("Country"), choices=[("", _("Not stated")), *country_choices()], required=False
     )
 
     def clean(self):
@@ -153,30 +166,35 @@ class PartyForm(FactForm):
         if slug:
             institution = Institution.objects.filter(slug=slug).first()
             if institution is None:
-                self.add_error("existing", f"No institution has the slug “{slug}”.")
+                self.add_error(
+                    "existing", gettext("No institution has the slug “%(slug)s”.") % {"slug": slug}
+                )
             cleaned["institution"] = institution
             cleaned["name"] = cleaned.get("name") or getattr(institution, "name", "")
         elif not cleaned.get("name"):
-            self.add_error("name", "Enter the institution’s name, or untick Keep.")
+            self.add_error("name", gettext("Enter the institution’s name, or untick Keep."))
         return cleaned
 
 
 class PersonForm(FactForm):
-    printed = forms.CharField(label="Name as printed", max_length=200, required=False)
-    family_name = forms.CharField(label="Family name", max_length=100, required=False)
-    given_name = forms.CharField(label="Given name", max_length=100, required=False)
-    name_order = forms.ChoiceField(label="Name order", choices=NameOrder.choices)
-    honorifics = forms.CharField(label="Honorifics", max_length=100, required=False)
-    title = forms.CharField(label="Title at the signing", max_length=200, required=False)
-    institution = forms.CharField(label="Institution", max_length=255, required=False)
+    printed = forms.CharField(label=_("Name as printed"), max_length=200, required=False)
+    family_name = forms.CharField(label=_("Family name"), max_length=100, required=False)
+    given_name = forms.CharField(label=_("Given name"), max_length=100, required=False)
+    name_order = forms.ChoiceField(label=_("Name order"), choices=NameOrder.choices)
+    honorifics = forms.CharField(label=_("Honorifics"), max_length=100, required=False)
+    title = forms.CharField(label=_("Title at the signing"), max_length=200, required=False)
+    institution = forms.CharField(label=_("Institution"), max_length=255, required=False)
     roles = forms.MultipleChoiceField(
-        label="Did",
+        label=_("Did"),
         choices=[(role, ROLE_LABELS[role]) for role in ROLES],
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     on_behalf_of = forms.CharField(
-        label="Signed on behalf of", max_length=255, required=False, help_text="A party’s name."
+        label=_("Signed on behalf of"),
+        max_length=255,
+        required=False,
+        help_text=_("A party’s name."),
     )
     role_quotes = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -192,11 +210,13 @@ class PersonForm(FactForm):
                     parsed.given_name,
                 )
             else:
-                self.add_error("family_name", "Enter the family name, or untick Keep.")
+                self.add_error("family_name", gettext("Enter the family name, or untick Keep."))
         if not cleaned.get("roles"):
-            self.add_error("roles", "Tick what this person did at the signing, or untick Keep.")
+            self.add_error(
+                "roles", gettext("Tick what this person did at the signing, or untick Keep.")
+            )
         if cleaned.get("on_behalf_of") and "signatory" not in cleaned.get("roles", []):
-            self.add_error("on_behalf_of", "Only a signatory signs on behalf of a party.")
+            self.add_error("on_behalf_of", gettext("Only a signatory signs on behalf of a party."))
         try:
             cleaned["role_quotes"] = json.loads(cleaned.get("role_quotes") or "{}")
         except ValueError:
@@ -206,25 +226,25 @@ class PersonForm(FactForm):
 
 class FocusAreaForm(FactForm):
     focus_area = forms.ModelChoiceField(
-        label="Field", queryset=FocusArea.objects.order_by("name"), required=False
+        label=_("Field"), queryset=FocusArea.objects.order_by("name"), required=False
     )
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("keep") and not cleaned.get("focus_area"):
-            self.add_error("focus_area", "Choose the field, or untick Keep.")
+            self.add_error("focus_area", gettext("Choose the field, or untick Keep."))
         return cleaned
 
 
 class EstablishedForm(FactForm):
-    name = forms.CharField(label="Name", max_length=250, required=False)
-    kind = forms.ChoiceField(label="Kind", choices=EstablishedBodyKind.choices)
-    planned = forms.BooleanField(label="Announced as a plan", required=False)
+    name = forms.CharField(label=_("Name"), max_length=250, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=EstablishedBodyKind.choices)
+    planned = forms.BooleanField(label=_("Announced as a plan"), required=False)
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("keep") and not cleaned.get("name"):
-            self.add_error("name", "Enter the name, or untick Keep.")
+            self.add_error("name", gettext("Enter the name, or untick Keep."))
         return cleaned
 
 

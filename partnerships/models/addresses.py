@@ -22,11 +22,19 @@ class SlugRedirect(models.Model):
     after a rename, still sends every old address straight to where it lives now.
     """
 
-    model = models.CharField(max_length=16, choices=AddressedModel)
-    old_slug = models.SlugField(max_length=160)
-    object_id = models.PositiveBigIntegerField(help_text=_("The record the old slug now leads to."))
-    reason = models.CharField(max_length=20, choices=[("renamed", "Renamed"), ("merged", "Merged")])
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    model = models.CharField(verbose_name=_("model"), max_length=16, choices=AddressedModel)
+    old_slug = models.SlugField(verbose_name=_("old slug"), max_length=160)
+    object_id = models.PositiveBigIntegerField(
+        verbose_name=_("object id"), help_text=_("The record the old slug now leads to.")
+    )
+    reason = models.CharField(
+        verbose_name=_("reason"),
+        max_length=20,
+        choices=[("renamed", _("Renamed")), ("merged", _("Merged"))],
+    )
+    created_at = models.DateTimeField(
+        verbose_name=_("created at"), default=timezone.now, editable=False
+    )
 
     class Meta:
         ordering = ["model", "old_slug"]

@@ -43,16 +43,19 @@ class Agreement(NamedInTwoLanguages, KeepsOldAddresses, NaturalKeyMixin, TimeSta
     ENGLISH_NAME = "title"
     CHINESE_NAME = "title_zh_hans"
 
-    slug = models.SlugField(max_length=160, unique=True)
-    title = models.CharField(max_length=300)
+    slug = models.SlugField(verbose_name=_("slug"), max_length=160, unique=True)
+    title = models.CharField(verbose_name=_("title"), max_length=300)
     title_zh_hans = models.CharField(
         _("title in Simplified Chinese"),
         max_length=300,
         blank=True,
         help_text=_("Optional: shown to readers of the Chinese pages, the English title beside."),
     )
-    kind = models.CharField(max_length=32, choices=AgreementKind, db_index=True)
+    kind = models.CharField(
+        verbose_name=_("kind"), max_length=32, choices=AgreementKind, db_index=True
+    )
     signed_on = models.DateField(
+        verbose_name=_("signed on"),
         null=True,
         blank=True,
         help_text=_("First day of the stated period: a month is its 1st, a year is 1 January."),
@@ -64,11 +67,12 @@ class Agreement(NamedInTwoLanguages, KeepsOldAddresses, NaturalKeyMixin, TimeSta
         default=DatePrecision.UNKNOWN,
     )
     place = models.CharField(
+        verbose_name=_("place"),
         max_length=200,
         blank=True,
         help_text=_("Venue as the source names it, e.g. Ruxin Conference Center."),
     )
-    city = models.CharField(max_length=100, blank=True)
+    city = models.CharField(verbose_name=_("city"), max_length=100, blank=True)
     term_months = models.PositiveSmallIntegerField(
         _("term (months)"),
         null=True,
@@ -76,14 +80,16 @@ class Agreement(NamedInTwoLanguages, KeepsOldAddresses, NaturalKeyMixin, TimeSta
         help_text=_("Only when the source states a term."),
     )
     ends_on = models.DateField(
-        "end or renewal date",
+        _("end or renewal date"),
         null=True,
         blank=True,
-        help_text="Only when a source states when the agreement ends or was renewed until; "
-        "it then replaces the end computed from the signing date and the term.",
+        help_text=_(
+            "Only when a source states when the agreement ends or was renewed until; "
+            "it then replaces the end computed from the signing date and the term."
+        ),
     )
     ends_on_precision = models.CharField(
-        "precision of the end date",
+        _("precision of the end date"),
         max_length=8,
         choices=DatePrecision,
         default=DatePrecision.UNKNOWN,
@@ -94,18 +100,19 @@ class Agreement(NamedInTwoLanguages, KeepsOldAddresses, NaturalKeyMixin, TimeSta
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="source of the end date",
+        verbose_name=_("source of the end date"),
     )
     ends_on_quote = models.TextField(
-        "sentence stating the end date",
+        _("sentence stating the end date"),
         blank=True,
-        help_text="The sentence of the source that states the end or renewal, copied verbatim.",
+        help_text=_("The sentence of the source that states the end or renewal, copied verbatim."),
     )
-    summary = models.TextField(blank=True)
+    summary = models.TextField(verbose_name=_("summary"), blank=True)
     # The agreement's own facts carry their evidence too; parties, people and fields carry
     # theirs on their own rows.
     evidence_source = models.ForeignKey(
         "partnerships.Source",
+        verbose_name=_("evidence source"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -113,16 +120,24 @@ class Agreement(NamedInTwoLanguages, KeepsOldAddresses, NaturalKeyMixin, TimeSta
         help_text=_("The document the title, date, place and term below were read from."),
     )
     title_quote = models.TextField(
-        blank=True, help_text=_("The sentence naming the agreement, copied verbatim.")
+        verbose_name=_("title quote"),
+        blank=True,
+        help_text=_("The sentence naming the agreement, copied verbatim."),
     )
     signed_on_quote = models.TextField(
-        blank=True, help_text=_("The sentence stating when it was signed, copied verbatim.")
+        verbose_name=_("signed on quote"),
+        blank=True,
+        help_text=_("The sentence stating when it was signed, copied verbatim."),
     )
     place_quote = models.TextField(
-        blank=True, help_text=_("The sentence stating where it was signed, copied verbatim.")
+        verbose_name=_("place quote"),
+        blank=True,
+        help_text=_("The sentence stating where it was signed, copied verbatim."),
     )
     term_quote = models.TextField(
-        blank=True, help_text=_("The sentence stating its term, copied verbatim.")
+        verbose_name=_("term quote"),
+        blank=True,
+        help_text=_("The sentence stating its term, copied verbatim."),
     )
     summary_zh_hans = models.TextField(
         _("summary in Simplified Chinese"),
@@ -130,17 +145,32 @@ class Agreement(NamedInTwoLanguages, KeepsOldAddresses, NaturalKeyMixin, TimeSta
         help_text=_("Optional: what the source reports, in Chinese; never a machine translation."),
     )
     status = models.CharField(
-        max_length=10, choices=AgreementStatus, default=AgreementStatus.DRAFT, db_index=True
+        verbose_name=_("status"),
+        max_length=10,
+        choices=AgreementStatus,
+        default=AgreementStatus.DRAFT,
+        db_index=True,
     )
-    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(
+        verbose_name=_("published at"), null=True, blank=True, editable=False
+    )
     parties = models.ManyToManyField(
-        "partnerships.Institution", through="AgreementParty", related_name="agreements"
+        "partnerships.Institution",
+        verbose_name=_("parties"),
+        through="AgreementParty",
+        related_name="agreements",
     )
     focus_areas = models.ManyToManyField(
-        "partnerships.FocusArea", through="AgreementFocusArea", related_name="agreements"
+        "partnerships.FocusArea",
+        verbose_name=_("focus areas"),
+        through="AgreementFocusArea",
+        related_name="agreements",
     )
     sources = models.ManyToManyField(
-        "partnerships.Source", through="AgreementSource", related_name="agreements"
+        "partnerships.Source",
+        verbose_name=_("sources"),
+        through="AgreementSource",
+        related_name="agreements",
     )
     search_document = models.TextField(blank=True, editable=False)
     # Weighted full-text vector, maintained on PostgreSQL only (stays empty on SQLite).
@@ -150,6 +180,8 @@ class Agreement(NamedInTwoLanguages, KeepsOldAddresses, NaturalKeyMixin, TimeSta
     history = record_history(*SEARCH_COLUMNS)
 
     class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
         ordering = [F("signed_on").desc(nulls_last=True), "title"]
         indexes = [
             # On PostgreSQL migration 0014 adds its NULLS LAST twin, in by_signing_date()'s
@@ -209,10 +241,9 @@ class Agreement(NamedInTwoLanguages, KeepsOldAddresses, NaturalKeyMixin, TimeSta
     def term_display(self):
         if not self.term_months:
             return None
-        years, months = divmod(self.term_months, 12)
-        if months == 0:
-            return f"{years} year{'s' if years != 1 else ''}"
-        return f"{self.term_months} months"
+        from partnerships.in_force import term_words
+
+        return term_words(self.term_months)
 
     @cached_property
     def in_force(self):
@@ -293,16 +324,23 @@ class AgreementParty(NaturalKeyMixin, Cited):
     # No single-column indexes: the unique (agreement, institution) constraint and the
     # (institution, agreement) index lead with each column and serve both lookups.
     agreement = models.ForeignKey(
-        Agreement, on_delete=models.CASCADE, related_name="party_links", db_index=False
+        Agreement,
+        verbose_name=_("agreement"),
+        on_delete=models.CASCADE,
+        related_name="party_links",
+        db_index=False,
     )
     institution = models.ForeignKey(
         "partnerships.Institution",
+        verbose_name=_("institution"),
         on_delete=models.PROTECT,
         related_name="party_links",
         db_index=False,
     )
     order = models.PositiveSmallIntegerField(
-        default=0, help_text=_("Order in which the source names the parties.")
+        verbose_name=_("order"),
+        default=0,
+        help_text=_("Order in which the source names the parties."),
     )
 
     objects = NaturalKeyQuerySet.as_manager()
@@ -341,17 +379,25 @@ class Participation(NaturalKeyMixin, Cited):
 
     # Served by the unique (agreement, person, role) and the (person, agreement) indexes.
     agreement = models.ForeignKey(
-        Agreement, on_delete=models.CASCADE, related_name="participations", db_index=False
+        Agreement,
+        verbose_name=_("agreement"),
+        on_delete=models.CASCADE,
+        related_name="participations",
+        db_index=False,
     )
     person = models.ForeignKey(
         "partnerships.Person",
+        verbose_name=_("person"),
         on_delete=models.PROTECT,
         related_name="participations",
         db_index=False,
     )
-    role = models.CharField(max_length=16, choices=ParticipationRole, db_index=True)
+    role = models.CharField(
+        verbose_name=_("role"), max_length=16, choices=ParticipationRole, db_index=True
+    )
     on_behalf_of = models.ForeignKey(
         "partnerships.Institution",
+        verbose_name=_("on behalf of"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -360,18 +406,21 @@ class Participation(NaturalKeyMixin, Cited):
     )
     position = models.ForeignKey(
         "partnerships.Position",
+        verbose_name=_("position"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="participations",
         help_text=_("The title the person held at the ceremony, when the source gives it."),
     )
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(verbose_name=_("order"), default=0)
 
     objects = NaturalKeyQuerySet.as_manager()
     history = record_history()
 
     class Meta:
+        verbose_name = _("person at a signing")
+        verbose_name_plural = _("people at signings")
         ordering = ["agreement", "order", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -418,10 +467,15 @@ class AgreementFocusArea(NaturalKeyMixin, Cited):
 
     # Served by the unique (agreement, focus_area) and the (focus_area, agreement) indexes.
     agreement = models.ForeignKey(
-        Agreement, on_delete=models.CASCADE, related_name="focus_links", db_index=False
+        Agreement,
+        verbose_name=_("agreement"),
+        on_delete=models.CASCADE,
+        related_name="focus_links",
+        db_index=False,
     )
     focus_area = models.ForeignKey(
         "partnerships.FocusArea",
+        verbose_name=_("focus area"),
         on_delete=models.PROTECT,
         related_name="agreement_links",
         db_index=False,
@@ -431,6 +485,7 @@ class AgreementFocusArea(NaturalKeyMixin, Cited):
     history = record_history()
 
     class Meta:
+        verbose_name_plural = _("focus areas")
         ordering = ["agreement", "focus_area__name"]
         verbose_name = _("focus area")
         constraints = [
@@ -447,15 +502,24 @@ class AgreementFocusArea(NaturalKeyMixin, Cited):
 class AgreementSource(NaturalKeyMixin, models.Model):
     NATURAL_KEY = ("agreement__slug", "source__slug")
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="source_links")
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("agreement"),
+        on_delete=models.CASCADE,
+        related_name="source_links",
+    )
     source = models.ForeignKey(
-        "partnerships.Source", on_delete=models.PROTECT, related_name="agreement_links"
+        "partnerships.Source",
+        verbose_name=_("source"),
+        on_delete=models.PROTECT,
+        related_name="agreement_links",
     )
 
     objects = NaturalKeyQuerySet.as_manager()
     history = record_history()
 
     class Meta:
+        verbose_name_plural = _("sources")
         ordering = ["agreement", "source"]
         verbose_name = _("source")
         constraints = [
@@ -483,14 +547,19 @@ class EstablishedBody(NaturalKeyMixin, Cited):
     NATURAL_KEY = ("agreement__slug", "name")
 
     agreement = models.ForeignKey(
-        Agreement, on_delete=models.CASCADE, related_name="established_bodies"
+        Agreement,
+        verbose_name=_("agreement"),
+        on_delete=models.CASCADE,
+        related_name="established_bodies",
     )
-    name = models.CharField(max_length=250)
-    kind = models.CharField(max_length=16, choices=EstablishedBodyKind)
+    name = models.CharField(verbose_name=_("name"), max_length=250)
+    kind = models.CharField(verbose_name=_("kind"), max_length=16, choices=EstablishedBodyKind)
     other_names = models.TextField(
-        blank=True, help_text=_("Other names and abbreviations the sources use, one per line.")
+        verbose_name=_("other names"),
+        blank=True,
+        help_text=_("Other names and abbreviations the sources use, one per line."),
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(verbose_name=_("description"), blank=True)
     term_months = models.PositiveSmallIntegerField(
         _("term (months)"),
         null=True,
@@ -501,7 +570,9 @@ class EstablishedBody(NaturalKeyMixin, Cited):
         ),
     )
     planned = models.BooleanField(
-        default=False, help_text=_("The source announces it as a plan rather than as established.")
+        verbose_name=_("planned"),
+        default=False,
+        help_text=_("The source announces it as a plan rather than as established."),
     )
 
     objects = NaturalKeyQuerySet.as_manager()

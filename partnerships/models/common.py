@@ -186,8 +186,10 @@ class UpdatedAtField(models.DateTimeField):
 
 
 class TimeStamped(models.Model):
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = UpdatedAtField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        verbose_name=_("created at"), default=timezone.now, editable=False
+    )
+    updated_at = UpdatedAtField(verbose_name=_("updated at"), default=timezone.now, editable=False)
 
     class Meta:
         abstract = True
@@ -198,6 +200,7 @@ class Cited(models.Model):
 
     source = models.ForeignKey(
         "partnerships.Source",
+        verbose_name=_("source"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -205,6 +208,7 @@ class Cited(models.Model):
         help_text=_("The document this fact was read from."),
     )
     quote = models.TextField(
+        verbose_name=_("quote"),
         blank=True,
         help_text=_("The sentence of the source that states this fact, copied verbatim."),
     )

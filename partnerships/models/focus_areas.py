@@ -21,8 +21,8 @@ from .querysets import FocusAreaQuerySet
 class FocusArea(NamedInTwoLanguages, KeepsOldAddresses, NaturalKeyMixin, TimeStamped):
     ADDRESSED_AS = "focusarea"
 
-    slug = models.SlugField(max_length=120, unique=True)
-    name = models.CharField(max_length=150, unique=True)
+    slug = models.SlugField(verbose_name=_("slug"), max_length=120, unique=True)
+    name = models.CharField(verbose_name=_("name"), max_length=150, unique=True)
     name_zh_hans = models.CharField(
         _("name in Simplified Chinese"),
         max_length=150,
@@ -31,14 +31,16 @@ class FocusArea(NamedInTwoLanguages, KeepsOldAddresses, NaturalKeyMixin, TimeSta
     )
     parent = models.ForeignKey(
         "self",
+        verbose_name=_("parent"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="children",
         help_text=_("The broader field this one belongs to; empty for a top-level field."),
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(verbose_name=_("description"), blank=True)
     synonyms = models.TextField(
+        verbose_name=_("synonyms"),
         blank=True,
         help_text=_(
             "Other ways sources name this field, one per line (e.g. “medical AI”). "
@@ -55,6 +57,7 @@ class FocusArea(NamedInTwoLanguages, KeepsOldAddresses, NaturalKeyMixin, TimeSta
     history = record_history(*SEARCH_COLUMNS, "name_pinyin")
 
     class Meta:
+        verbose_name_plural = _("focus areas")
         ordering = ["name"]
         verbose_name = _("focus area")
         constraints = [

@@ -6,6 +6,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -42,8 +44,14 @@ class InstitutionKind(models.TextChoices):
 
 def country_choices():
     """Countries as ISO 3166 names them (django-countries): a controlled list, stored by
-    name so that pages, filters, downloads and the API keep showing "China"."""
-    return [(str(name), str(name)) for code, name in countries]
+    English name so that filters, downloads and the API keep "China"; the label is the
+    name in the reader's language (中国 in the Chinese admin)."""
+    with translation.override("en"):
+        english = [(code, str(name)) for code, name in countries]
+    return [(name, _country_label(code)) for code, name in english]
+
+
+_country_label = lazy(lambda code: str(countries.name(code)), str)
 
 
 def normalise_country(text):
@@ -56,13 +64,16 @@ def normalise_country(text):
 class Institution(NamedInTwoLanguages, KeepsOldAddresses, NaturalKeyMixin, TimeStamped):
     ADDRESSED_AS = "institution"
 
-    slug = models.SlugField(max_length=120, unique=True)
+    slug = models.SlugField(verbose_name=_("slug"), max_length=120, unique=True)
     name = models.CharField(
         _("full name"), max_length=255, help_text=_("The official English name.")
     )
-    kind = models.CharField(max_length=32, choices=InstitutionKind, db_index=True)
-    city = models.CharField(max_length=100, blank=True, db_index=True)
+    kind = models.CharField(
+        verbose_name=_("kind"), max_length=32, choices=InstitutionKind, db_index=True
+    )
+    city = models.CharField(verbose_name=_("city"), max_length=100, blank=True, db_index=True)
     region = models.CharField(
+        verbose_name=_("region"),
         max_length=100,
         blank=True,
         db_index=True,
@@ -72,13 +83,14 @@ class Institution(NamedInTwoLanguages, KeepsOldAddresses, NaturalKeyMixin, TimeS
         ),
     )
     country = models.CharField(
+        verbose_name=_("country"),
         max_length=100,
         blank=True,
         db_index=True,
         choices=country_choices,
         help_text=_("As ISO 3166 names it (China, United Kingdom, Australia)."),
     )
-    website = WebURLField()
+    website = WebURLField(verbose_name=_("website"))
     ror_id = models.CharField(
         _("ROR ID"),
         max_length=9,
@@ -93,10 +105,12 @@ class Institution(NamedInTwoLanguages, KeepsOldAddresses, NaturalKeyMixin, TimeS
         validators=[RegexValidator(r"^Q[1-9][0-9]*$", "A Wikidata ID looks like Q15568.")],
         help_text=_("Only when verified on Wikidata (e.g. Q15568)."),
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(verbose_name=_("description"), blank=True)
     # Derived from the names (search_documents.py): the Simplified Chinese label, and its
     # pinyin, which pinyin search and the Chinese name order use.
-    name_zh_hans = models.CharField(max_length=255, blank=True, editable=False)
+    name_zh_hans = models.CharField(
+        verbose_name=_("name in Simplified Chinese"), max_length=255, blank=True, editable=False
+    )
     name_pinyin = models.CharField(max_length=1000, blank=True, editable=False)
     search_document = models.TextField(
         blank=True, editable=False, help_text=_("Names, other names and place, for search.")
@@ -108,6 +122,8 @@ class Institution(NamedInTwoLanguages, KeepsOldAddresses, NaturalKeyMixin, TimeS
     history = record_history(*SEARCH_COLUMNS, "name_zh_hans", "name_pinyin")
 
     class Meta:
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
         ordering = ["name"]
         indexes = [models.Index(fields=["name"], name="institution_name_idx")]
         constraints = [
@@ -155,10 +171,13 @@ class InstitutionNameType(models.TextChoices):
 class InstitutionName(NaturalKeyMixin, Cited):
     NATURAL_KEY = ("institution__slug", "name", "name_type")
 
-    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="names")
-    name = models.CharField(max_length=255)
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("institution"), on_delete=models.CASCADE, related_name="names"
+    )
+    name = models.CharField(verbose_name=_("name"), max_length=255)
     name_type = models.CharField(_("type"), max_length=16, choices=InstitutionNameType)
     language = models.CharField(
+        verbose_name=_("language"),
         max_length=16,
         blank=True,
         help_text=_("BCP 47 language tag of the name (en, zh-Hans, zh-Hant); empty for acronyms."),
@@ -168,6 +187,7 @@ class InstitutionName(NaturalKeyMixin, Cited):
     history = record_history()
 
     class Meta:
+        verbose_name_plural = _("other names")
         ordering = ["name_type", "name"]
         verbose_name = _("other name")
         constraints = [
@@ -193,15 +213,24 @@ class InstitutionRelation(NaturalKeyMixin, Cited):
     NATURAL_KEY = ("subject__slug", "relation_type", "object__slug")
 
     subject = models.ForeignKey(
-        Institution, on_delete=models.CASCADE, related_name="relations_from"
+        Institution,
+        verbose_name=_("subject"),
+        on_delete=models.CASCADE,
+        related_name="relations_from",
     )
-    relation_type = models.CharField(max_length=20, choices=InstitutionRelationType)
-    object = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="relations_to")
+    relation_type = models.CharField(
+        verbose_name=_("relation type"), max_length=20, choices=InstitutionRelationType
+    )
+    object = models.ForeignKey(
+        Institution, verbose_name=_("object"), on_delete=models.CASCADE, related_name="relations_to"
+    )
 
     objects = NaturalKeyQuerySet.as_manager()
     history = record_history()
 
     class Meta:
+        verbose_name = _("institution relation")
+        verbose_name_plural = _("institution relations")
         ordering = ["subject__name", "relation_type"]
         constraints = [
             models.UniqueConstraint(

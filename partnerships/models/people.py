@@ -36,14 +36,23 @@ class Person(NamedInTwoLanguages, KeepsOldAddresses, NaturalKeyMixin, TimeStampe
     # Native script, Simplified or Traditional (Hong Kong names): tagged as Chinese only.
     CHINESE_TAG = "zh"
 
-    slug = models.SlugField(max_length=120, unique=True)
-    family_name = models.CharField(max_length=100)
-    given_name = models.CharField(max_length=100, blank=True)
-    name_order = models.CharField(max_length=16, choices=NameOrder, default=NameOrder.FAMILY_FIRST)
+    slug = models.SlugField(verbose_name=_("slug"), max_length=120, unique=True)
+    family_name = models.CharField(verbose_name=_("family name"), max_length=100)
+    given_name = models.CharField(verbose_name=_("given name"), max_length=100, blank=True)
+    name_order = models.CharField(
+        verbose_name=_("name order"),
+        max_length=16,
+        choices=NameOrder,
+        default=NameOrder.FAMILY_FIRST,
+    )
     native_name = models.CharField(
-        max_length=100, blank=True, help_text=_("Name in its native script, only where certain.")
+        verbose_name=_("native name"),
+        max_length=100,
+        blank=True,
+        help_text=_("Name in its native script, only where certain."),
     )
     honorifics = models.CharField(
+        verbose_name=_("honorifics"),
         max_length=100,
         blank=True,
         help_text=_("Titles the sources use (Prof., Academician); not part of the name."),
@@ -58,6 +67,7 @@ class Person(NamedInTwoLanguages, KeepsOldAddresses, NaturalKeyMixin, TimeStampe
     history = record_history(*SEARCH_COLUMNS, "name_pinyin")
 
     class Meta:
+        verbose_name = _("person")
         ordering = ["family_name", "given_name"]
         verbose_name_plural = _("people")
         indexes = [
@@ -85,16 +95,18 @@ class PersonName(NaturalKeyMixin, Cited):
 
     NATURAL_KEY = ("person__slug", "name")
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="other_names")
-    name = models.CharField(max_length=200)
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="other_names"
+    )
+    name = models.CharField(verbose_name=_("name"), max_length=200)
 
     objects = NaturalKeyQuerySet.as_manager()
     history = record_history()
 
     class Meta:
         ordering = ["person", "name"]
-        verbose_name = "other name of a person"
-        verbose_name_plural = "other names of people"
+        verbose_name = _("other name of a person")
+        verbose_name_plural = _("other names of people")
         constraints = [
             models.UniqueConstraint(fields=["person", "name"], name="person_name_unique"),
         ]
@@ -108,22 +120,43 @@ class Position(NaturalKeyMixin, Cited):
 
     NATURAL_KEY = ("person__slug", "institution__slug", "title", "as_of")
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="positions")
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="positions"
+    )
     institution = models.ForeignKey(
-        "partnerships.Institution", on_delete=models.PROTECT, related_name="positions"
+        "partnerships.Institution",
+        verbose_name=_("institution"),
+        on_delete=models.PROTECT,
+        related_name="positions",
     )
-    title = models.CharField(max_length=200, help_text=_("E.g. President, Party Secretary."))
-    as_of = models.DateField(null=True, blank=True, help_text=_("When a source reports it held."))
+    title = models.CharField(
+        verbose_name=_("title"), max_length=200, help_text=_("E.g. President, Party Secretary.")
+    )
+    as_of = models.DateField(
+        verbose_name=_("as of"),
+        null=True,
+        blank=True,
+        help_text=_("When a source reports it held."),
+    )
     as_of_precision = models.CharField(
-        max_length=8, choices=DatePrecision, default=DatePrecision.UNKNOWN
+        verbose_name=_("as of precision"),
+        max_length=8,
+        choices=DatePrecision,
+        default=DatePrecision.UNKNOWN,
     )
-    start_date = models.DateField(null=True, blank=True, help_text=_("Only when a source says."))
-    end_date = models.DateField(null=True, blank=True, help_text=_("Only when a source says."))
+    start_date = models.DateField(
+        verbose_name=_("start date"), null=True, blank=True, help_text=_("Only when a source says.")
+    )
+    end_date = models.DateField(
+        verbose_name=_("end date"), null=True, blank=True, help_text=_("Only when a source says.")
+    )
 
     objects = NaturalKeyQuerySet.as_manager()
     history = record_history()
 
     class Meta:
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
         ordering = ["person", "-as_of", "institution__name"]
         constraints = [
             models.UniqueConstraint(

@@ -151,20 +151,45 @@ def _timestamp(key):
     return lambda row, context: format_timestamp(row[key])
 
 
+# Whole sentences per kind of record, so that each translates as a sentence.
+CHANGE_DESCRIPTIONS = {
+    "agreement": (
+        _("When the agreement was added to the directory (UTC, 2024-05-22T08:30:00.000000Z)."),
+        _(
+            "When the agreement last changed (same format); follow changes with "
+            "updated_since=<this value>."
+        ),
+    ),
+    "institution": (
+        _("When the institution was added to the directory (UTC, 2024-05-22T08:30:00.000000Z)."),
+        _(
+            "When the institution last changed (same format); follow changes with "
+            "updated_since=<this value>."
+        ),
+    ),
+    "person": (
+        _("When the person was added to the directory (UTC, 2024-05-22T08:30:00.000000Z)."),
+        _(
+            "When the person last changed (same format); follow changes with "
+            "updated_since=<this value>."
+        ),
+    ),
+    "field": (
+        _("When the field was added to the directory (UTC, 2024-05-22T08:30:00.000000Z)."),
+        _(
+            "When the field last changed (same format); follow changes with "
+            "updated_since=<this value>."
+        ),
+    ),
+}
+
+
 def _change_columns(record):
     """When the record was created and last changed: the same columns in every export."""
+    added, changed = CHANGE_DESCRIPTIONS[record]
     return (
-        Column(
-            "created_at",
-            f"When the {record} was added to the directory (UTC, 2024-05-22T08:30:00.000000Z).",
-            _timestamp("created_at"),
-        ),
-        Column(
-            "updated_at",
-            f"When the {record} last changed (same format); follow changes with "
-            "updated_since=<this value>.",
-            _timestamp("updated_at"),
-        ),
+        Column("created_at", added, _timestamp("created_at")),
+        Column("updated_at", changed, _timestamp("updated_at")),
     )
 
 
@@ -265,20 +290,24 @@ AGREEMENT_COLUMNS = (
     ),
     Column(
         "in_force",
-        "Whether the agreement is in force on the day of the download: in_force, ended or "
-        "unknown (no date, no term, or an end window that includes today).",
+        _(
+            "Whether the agreement is in force on the day of the download: in_force, ended "
+            "or unknown (no date, no term, or an end window that includes today)."
+        ),
         lambda r, c: _in_force(r).status,
     ),
     Column(
         "expected_end",
-        "When it ends, as precisely as the signing date and term (or a stated end) allow, "
-        "in ISO 8601: 2026-05-18, 2026-12, 2027 or an interval 2025-07/2026-06; empty when "
-        "unknown.",
+        _(
+            "When it ends, as precisely as the signing date and term (or a stated end) allow, "
+            "in ISO 8601: 2026-05-18, 2026-12, 2027 or an interval 2025-07/2026-06; empty "
+            "when unknown."
+        ),
         lambda r, c: _in_force(r).expected_end,
     ),
     Column(
         "in_force_reason",
-        "Why, in words: “Signed in 2024 for 3 years: ends during 2027.”",
+        _("Why, in words: “Signed in 2024 for 3 years: ends during 2027.”"),
         lambda r, c: _in_force(r).reason,
     ),
     *_change_columns("agreement"),

@@ -4,6 +4,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from partnerships.citation import cite
 from partnerships.licence import data_licence
@@ -61,13 +62,13 @@ def feed_link(context, subject=None):
     institution's or one field's agreements."""
     if isinstance(subject, Institution):
         url = reverse("open_data:institution-feed", kwargs={"slug": subject.slug})
-        title = f"New agreements of {subject.name}"
+        title = gettext("New agreements of %(name)s") % {"name": subject.reader_name}
     elif isinstance(subject, FocusArea):
         url = reverse("open_data:focusarea-feed", kwargs={"slug": subject.slug})
-        title = f"New agreements in {subject.name}"
+        title = gettext("New agreements in %(name)s") % {"name": subject.reader_name}
     else:
         url = reverse("open_data:agreement-feed")
-        title = "New agreements"
+        title = gettext("New agreements")
     return format_html(
         '<link rel="alternate" type="application/atom+xml" title="{}" href="{}">', title, url
     )

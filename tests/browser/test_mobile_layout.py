@@ -12,6 +12,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PAGES = [
     ("agreement-list-mobile", "/agreements/"),
     ("agreement-detail-mobile", "/agreements/hkust-pumch-strategic-cooperation-2024/"),
+    # Chinese labels are shorter but unbreakable runs of characters; long English names
+    # sit beside them.
+    ("agreement-list-mobile-zh-hans", "/zh-hans/agreements/"),
+    (
+        "agreement-detail-mobile-zh-hans",
+        "/zh-hans/agreements/hkust-pumch-strategic-cooperation-2024/",
+    ),
+    ("institution-detail-mobile-zh-hans", "/zh-hans/institutions/pumch/"),
+    ("person-list-mobile-zh-hans", "/zh-hans/people/"),
+    ("network-mobile-zh-hans", "/zh-hans/network/"),
 ]
 
 # Elements whose right edge passes the viewport, ignoring the ones hidden on purpose.
