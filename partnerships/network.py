@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import ngettext
 
 from .models import AgreementParty, Institution, InstitutionKind, InstitutionNameType
+from .models.common import reads_chinese
 
 MAX_NODES = 150  # the strongest part shown at scale; said on the page
 MAX_DRAWN_EDGES = 200  # the heaviest edges among the nodes kept
@@ -45,6 +46,11 @@ class Node:
     labelled: bool = False
     centre: bool = False
     largest: int = 1  # agreements of the network's largest node, which gets MAX_RADIUS
+    name_zh_hans: str = ""  # the GraphML keeps the English name; pages show the reader's
+
+    @property
+    def reader_name(self):
+        return self.name_zh_hans if reads_chinese() and self.name_zh_hans else self.name
 
     @property
     def kind_label(self):
@@ -88,7 +94,7 @@ class Node:
             "%(name)s (%(kind)s): %(count)s agreement",
             "%(name)s (%(kind)s): %(count)s agreements",
             self.agreements,
-        ) % {"name": self.name, "kind": self.kind_label, "count": intcomma(self.agreements)}
+        ) % {"name": self.reader_name, "kind": self.kind_label, "count": intcomma(self.agreements)}
 
 
 @dataclass
@@ -138,7 +144,9 @@ def _nodes(counts):
     """Nodes for ``{institution id: agreements}``, largest first (one or two queries)."""
     ids = list(counts)
     acronyms = _short_names(ids) if ids else {}
-    records = Institution.objects.filter(pk__in=ids).values_list("pk", "slug", "name", "kind")
+    records = Institution.objects.filter(pk__in=ids).values_list(
+        "pk", "slug", "name", "kind", "name_zh_hans"
+    )
     nodes = [
         Node(
             pk=pk,
@@ -147,8 +155,9 @@ def _nodes(counts):
             short_name=acronyms.get(pk) or (name if len(name) <= 28 else name[:26] + "…"),
             kind=kind,
             agreements=counts[pk],
+            name_zh_hans=name_zh_hans,
         )
-        for pk, slug, name, kind in records
+        for pk, slug, name, kind, name_zh_hans in records
     ]
     nodes.sort(key=lambda node: (-node.agreements, node.name))
     return nodes
