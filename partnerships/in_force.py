@@ -205,11 +205,14 @@ class AddMonths(Func):
         return date_sql, months_sql, [*date_params, *months_params]
 
     def as_sql(self, compiler, connection, **extra_context):
-        # SQLite rolls a day the month lacks over into the next month (31 January + 1 month
-        # is 3 March) where Python and PostgreSQL take the month's last day: the filter can
-        # disagree with the shown status for a few days around such an end.
+        # SQLite rolls a day the target month lacks over into the next month (31 January
+        # + 1 month is 2 or 3 March); Python and PostgreSQL take the month's last day.
+        # The smaller of the rolled date and the target month's last day agrees with both.
         date_sql, months_sql, params = self._arguments(compiler)
-        return f"date({date_sql}, '+' || {months_sql} || ' months')", params
+        rolled = f"date({date_sql}, '+' || {months_sql} || ' months')"
+        next_month = f"'+' || ({months_sql} + 1) || ' months'"
+        last_day = f"date({date_sql}, 'start of month', {next_month}, '-1 day')"
+        return f"min({rolled}, {last_day})", [*params, *params]
 
     def as_postgresql(self, compiler, connection, **extra_context):
         date_sql, months_sql, params = self._arguments(compiler)

@@ -7,10 +7,17 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import translation
 
-from partnerships.in_force import InForce, add_months, in_force_condition, status_of
+from partnerships.in_force import (
+    AddMonths,
+    InForce,
+    add_months,
+    in_force_condition,
+    status_of,
+)
 from partnerships.models import Agreement, DatePrecision
 from tests.factories import AgreementFactory, InstitutionFactory, SourceFactory
 
@@ -21,6 +28,7 @@ DAY, MONTH, YEAR, UNKNOWN = (
     DatePrecision.UNKNOWN,
 )
 date = datetime.date
+timedelta = datetime.timedelta
 
 
 @pytest.mark.parametrize(
@@ -270,3 +278,38 @@ def test_the_reason_is_told_in_chinese_with_chinese_dates(
         assert result.reason == reason
         assert str(result.label) in ("有效", "已终止", "不详")
         assert status_of(None, DatePrecision.UNKNOWN, 36).card_label == "是否有效：不详"
+
+
+MONTH_ENDS = [
+    # (signed on, term in months): a day the target month lacks takes its last day.
+    (date(2025, 1, 31), 1),  # 28 February 2025
+    (date(2024, 1, 31), 1),  # 29 February 2024 (leap year)
+    (date(2024, 2, 29), 12),  # 28 February 2025
+    (date(2024, 2, 29), 48),  # 29 February 2028
+    (date(2023, 3, 31), 11),  # 29 February 2024
+    (date(2024, 8, 31), 3),  # 30 November 2024
+    (date(2024, 12, 31), 2),  # 28 February 2025, across a year
+    (date(2024, 1, 15), 1),  # a day every month has: unchanged
+]
+
+
+@pytest.mark.parametrize(("signed_on", "term"), MONTH_ENDS)
+def test_month_arithmetic_in_sql_matches_python_at_month_ends(db, signed_on, term):
+    """SQLite's date() rolls 31 January + 1 month into March; the filter must not."""
+    agreement = AgreementFactory(
+        slug="month-end", signed_on=signed_on, term_months=term, parties=[InstitutionFactory()]
+    )
+    expected = add_months(signed_on, term)
+    in_sql = (
+        Agreement.objects.filter(pk=agreement.pk)
+        .annotate(ends=AddMonths(F("signed_on"), F("term_months")))
+        .values_list("ends", flat=True)
+        .get()
+    )
+    assert in_sql == expected
+    # The day before the end it is in force; on the end day it has ended, in SQL as shown.
+    for today, in_force in ((expected - timedelta(days=1), True), (expected, False)):
+        assert Agreement.objects.filter(in_force_condition(today)).exists() is in_force, today
+        assert (status_of(signed_on, DAY, term, today=today).status == InForce.IN_FORCE) is (
+            in_force
+        )
