@@ -1,10 +1,11 @@
 """The partnership network: institutions as nodes, co-signed agreements as weighted edges.
 
-The graph is read in three grouped queries (the institutions ranked by agreements, how
-many there are, and the co-signed pairs among those kept), laid out on the server with
-networkx's force-directed layout, and cached by directory version: an edit retires it.
-Positions are fractions of the drawing, so the template places nodes in percentages
-and keeps labels at a legible pixel size on any screen. Only published agreements count.
+The graph is read in two grouped queries over the agreement list's filters (the
+institutions ranked by agreements, with how many there are in the same pass, and the
+co-signed pairs among those kept), laid out on the server with networkx's force-directed
+layout, and cached by directory version and filters: an edit retires it. Positions are
+fractions of the drawing, so the template places nodes in percentages and keeps labels at
+a legible pixel size on any screen. Only published agreements count.
 """
 
 import io
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.db.models import Count, F
+from django.db.models import Count, F, Window
 from django.urls import reverse
 from django.utils.translation import ngettext
 
@@ -24,12 +25,18 @@ MAX_NODES = 150  # the strongest part shown at scale; said on the page
 MAX_DRAWN_EDGES = 200  # the heaviest edges among the nodes kept
 EGO_PARTNERS = 30  # an institution's own partners on its page…
 EGO_SECOND_RING = 30  # …and the partners of those partners
-LABELLED_NODES = 12  # the largest nodes carry a written name
+LABELLED_NODES = 12  # the largest nodes carry a written name…
+PHONE_LABELLED_NODES = 6  # …fewer on a phone, chosen apart so they do not collide there
 MARGIN = 0.06  # share of the drawing kept free at each edge
 LAYOUT_SEED = 12  # the same data always gives the same picture
+# networkx's default is 50 rounds; past 30 the 150-node picture hardly moves, while each
+# round costs milliseconds of an uncached request.
+LAYOUT_ITERATIONS = 30
 MIN_RADIUS, MAX_RADIUS = 4, 18  # pixels
-# For keeping labels apart: the drawing's size on a desktop, and a label's in pixels.
+# For keeping labels apart: the drawing's size on a desktop and on a phone (20rem high,
+# the width of a 375-pixel screen less the page's margins), and a label's in pixels.
 DRAWING_WIDTH, DRAWING_HEIGHT = 720, 576
+PHONE_WIDTH, PHONE_HEIGHT = 330, 320
 LABEL_CHARACTER_WIDTH, LABEL_HEIGHT = 7.5, 15
 
 
@@ -44,6 +51,7 @@ class Node:
     x: float = 0.5  # fraction of the width
     y: float = 0.5
     labelled: bool = False
+    phone_label: bool = False  # also written at phone width
     centre: bool = False
     largest: int = 1  # agreements of the network's largest node, which gets MAX_RADIUS
     name_zh_hans: str = ""  # the GraphML keeps the English name; pages show the reader's
@@ -73,13 +81,23 @@ class Node:
             return round(self.radius + 14, 1)
         return -round(self.radius + 4, 1)
 
+    # Coordinates as text: the template then writes them as they are, with no per-number
+    # localisation (hundreds of numbers per picture), and always with a decimal point.
     @property
     def x_percent(self):
-        return round(self.x * 100, 2)
+        return f"{self.x * 100:.2f}"
 
     @property
     def y_percent(self):
-        return round(self.y * 100, 2)
+        return f"{self.y * 100:.2f}"
+
+    @property
+    def svg_radius(self):
+        return f"{self.radius:g}"
+
+    @property
+    def svg_label_dy(self):
+        return f"{self.label_dy:g}"
 
     @property
     def label_anchor(self):
@@ -105,7 +123,7 @@ class Edge:
 
     @property
     def stroke_width(self):
-        return round(1 + 1.5 * math.log(self.weight), 2)
+        return f"{1 + 1.5 * math.log(self.weight):.2f}"
 
 
 @dataclass
@@ -190,34 +208,47 @@ def _assemble(nodes, pairs, institutions_in_scope, centre=None):
         node.largest = largest
     if centre is not None:
         by_pk[centre].centre = True
-    _choose_labels(sorted(nodes, key=lambda node: not node.centre))
+    by_importance = sorted(nodes, key=lambda node: not node.centre)
+    _choose_labels(by_importance, LABELLED_NODES, DRAWING_WIDTH, DRAWING_HEIGHT, "labelled")
+    _choose_labels(
+        [node for node in by_importance if node.labelled],
+        PHONE_LABELLED_NODES,
+        PHONE_WIDTH,
+        PHONE_HEIGHT,
+        "phone_label",
+    )
     present = {node.kind for node in nodes}
     kinds = [(code, label) for code, label in InstitutionKind.choices if code in present]
     return Network(nodes, edges, institutions_in_scope, len(pairs), kinds)
 
 
-def _label_box(node):
-    """Where the node's written name lies, in fractions of a desktop-sized drawing."""
-    width = LABEL_CHARACTER_WIDTH * len(node.short_name) / DRAWING_WIDTH
-    height = LABEL_HEIGHT / DRAWING_HEIGHT
+def _label_box(node, drawing_width, drawing_height):
+    """Where the node's written name lies, in fractions of a drawing of that size.
+
+    Labels keep their pixel size while the drawing shrinks, so on a phone the same name
+    covers a larger share of it.
+    """
+    width = LABEL_CHARACTER_WIDTH * len(node.short_name) / drawing_width
+    height = LABEL_HEIGHT / drawing_height
     left = {"start": node.x, "end": node.x - width}.get(node.label_anchor, node.x - width / 2)
-    top = node.y + node.label_dy / DRAWING_HEIGHT - height
+    top = node.y + node.label_dy / drawing_height - height
     return left, top, left + width, top + height
 
 
-def _choose_labels(nodes):
-    """Name the largest nodes whose labels do not overlap one already written."""
+def _choose_labels(nodes, limit, drawing_width, drawing_height, flag):
+    """Name (set ``flag`` on) the first nodes whose labels do not overlap one already
+    written in a drawing of that size."""
     placed = []
     for node in nodes:
-        if len(placed) >= LABELLED_NODES:
+        if len(placed) >= limit:
             break
-        box = _label_box(node)
+        box = _label_box(node, drawing_width, drawing_height)
         if any(
             box[0] < other[2] and other[0] < box[2] and box[1] < other[3] and other[1] < box[3]
             for other in placed
         ):
             continue
-        node.labelled = True
+        setattr(node, flag, True)
         placed.append(box)
 
 
@@ -234,10 +265,17 @@ def _lay_out(nodes, edges, centre=None):
         positions = {nodes[0].pk: (0.0, 0.0)}
     elif centre is not None:
         positions = nx.spring_layout(
-            graph, seed=LAYOUT_SEED, pos={centre: (0.0, 0.0)}, fixed=[centre], weight="weight"
+            graph,
+            seed=LAYOUT_SEED,
+            pos={centre: (0.0, 0.0)},
+            fixed=[centre],
+            weight="weight",
+            iterations=LAYOUT_ITERATIONS,
         )
     else:
-        positions = nx.spring_layout(graph, seed=LAYOUT_SEED, weight="weight")
+        positions = nx.spring_layout(
+            graph, seed=LAYOUT_SEED, weight="weight", iterations=LAYOUT_ITERATIONS
+        )
     xs = [float(x) for x, _ in positions.values()]
     ys = [float(y) for _, y in positions.values()]
     span_x = (max(xs) - min(xs)) or 1.0
@@ -255,16 +293,16 @@ def directory_network(agreements):
     by the agreements they co-signed among them."""
     parties = AgreementParty.objects.filter(agreement__in=agreements.values("pk"))
     # One party row per agreement and institution (a unique constraint): no DISTINCT.
-    ranked = (
+    # COUNT(*) OVER () counts the groups before LIMIT: how many institutions there are,
+    # in the same pass over the filtered agreements rather than a second one.
+    ranked = list(
         parties.values("institution")
-        .annotate(count=Count("agreement"))
+        .annotate(count=Count("agreement"), in_scope=Window(Count("*")))
         .order_by("-count", "institution")
-        .values_list("institution", "count")
+        .values_list("institution", "count", "in_scope")[:MAX_NODES]
     )
-    counts = dict(ranked[:MAX_NODES])
-    in_scope = len(counts)
-    if in_scope == MAX_NODES:
-        in_scope = parties.values("institution").distinct().count()
+    counts = {institution: count for institution, count, _ in ranked}
+    in_scope = ranked[0][2] if ranked else 0
     nodes = _nodes(counts)
     return _assemble(nodes, _pairs(agreements, list(counts)), in_scope)
 

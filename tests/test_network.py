@@ -188,3 +188,50 @@ def test_the_layout_is_the_same_for_the_same_data_and_stays_inside_the_drawing(d
     for node in first.nodes:
         assert network.MARGIN <= node.x <= 1 - network.MARGIN
         assert network.MARGIN <= node.y <= 1 - network.MARGIN
+
+
+def _crowded_nodes():
+    """Forty long-named nodes: more labels than a phone's drawing has room for."""
+    nodes = []
+    for n in range(40):
+        node = network.Node(
+            pk=n,
+            slug=f"n{n}",
+            name=f"Institution number {n}",
+            short_name=f"Institution {n:02d}",
+            kind=InstitutionKind.UNIVERSITY,
+            agreements=40 - n,
+        )
+        nodes.append(node)
+    return nodes
+
+
+def _overlaps(nodes, width, height):
+    boxes = [network._label_box(node, width, height) for node in nodes]
+    return [
+        (a, b)
+        for a, b in combinations(boxes, 2)
+        if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+    ]
+
+
+def test_labels_do_not_collide_on_a_desktop_nor_on_a_phone():
+    nodes = _crowded_nodes()
+    network._assemble(nodes, [], len(nodes))
+    desktop = [node for node in nodes if node.labelled]
+    phone = [node for node in nodes if node.phone_label]
+    assert desktop and phone
+    # A phone writes a subset of the desktop labels; CSS hides the rest.
+    assert {n.pk for n in phone} <= {n.pk for n in desktop}
+    assert len(phone) <= network.PHONE_LABELLED_NODES
+    assert not _overlaps(desktop, network.DRAWING_WIDTH, network.DRAWING_HEIGHT)
+    assert not _overlaps(phone, network.PHONE_WIDTH, network.PHONE_HEIGHT)
+    # The desktop choice alone would collide on a phone: hence the second choice.
+    assert _overlaps(desktop, network.PHONE_WIDTH, network.PHONE_HEIGHT)
+
+
+def test_labels_hidden_on_a_phone_are_marked_and_every_node_has_a_tooltip(client, directory):
+    html = client.get(NETWORK_URL).content.decode()
+    svg = re.search(r'<svg class="network".*?</svg>', html, re.DOTALL).group(0)
+    assert svg.count("<title>") == svg.count('class="network-node')
+    assert "<title>City Hospital (Hospital): 3 agreements</title>" in svg
