@@ -76,7 +76,7 @@ PAGE_TYPES = [
     ("field", "Field page", "html"),
     ("api", "API list, field + year filters", "json"),
     ("csv", "CSV download, field + year filters", "csv"),
-    ("network", "Partnership network, field + year filters", "html"),
+    ("network", "Partnership network, varied filters", "html"),
 ]
 RATIO_TARGETS = ("list", "search")
 P95_TARGETS = {"typo": TYPO_P95_MS, "api": API_P95_MS}
@@ -137,7 +137,7 @@ def make_pools(size, seed):
     Drawn from the published data by fixed rules with a fixed seed, so every scale and
     every run measures the same kind of request.
     """
-    from partnerships.models import Agreement, FocusArea, Institution
+    from partnerships.models import Agreement, FocusArea, Institution, InstitutionKind
 
     rng = random.Random(seed)
     published = Agreement.objects.published()
@@ -180,8 +180,20 @@ def make_pools(size, seed):
         (),
         [*newest, ("_stream", "on"), ("_size", "max")],
     )
-    # No counterpart in Datasette, which draws no network.
-    pools["network"] = field_year("/network/", None)
+    # No counterpart in Datasette, which draws no network. The filters vary as readers'
+    # do: a field and a year, a field alone, a year alone, a city, a kind of institution
+    # in a year; a field alone or a kind spans thousands of agreements.
+    cities = sorted({city for city in Institution.objects.values_list("city", flat=True) if city})
+    kinds = list(InstitutionKind.values)
+    network_filters = (
+        [[("field", f), ("year", y)] for f in fields for y in years]
+        + [[("field", f)] for f in fields]
+        + [[("year", y)] for y in years]
+        + [[("city", c)] for c in cities]
+        + [[("institution_kind", k), ("year", y)] for k in kinds for y in years]
+    )
+    rng.shuffle(network_filters)
+    pools["network"] = [(query("/network/", f), None) for f in network_filters[:size]]
 
     def words_of(title):
         return [w for w in re.findall(r"[A-Za-z]{4,}", title) if w.lower() not in STOP_WORDS]
@@ -274,6 +286,7 @@ def sample_paths():
         "field": f"/fields/{field}/",
         "api": query("/api/agreements/", filters),
         "csv": query("/agreements/export.csv", filters),
+        "network": query("/network/", filters),
         "home": "/",
     }
 
