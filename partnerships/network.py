@@ -26,7 +26,7 @@ MAX_DRAWN_EDGES = 200  # the heaviest edges among the nodes kept
 EGO_PARTNERS = 30  # an institution's own partners on its page…
 EGO_SECOND_RING = 30  # …and the partners of those partners
 LABELLED_NODES = 12  # the largest nodes carry a written name…
-PHONE_LABELLED_NODES = 6  # …fewer on a phone, chosen apart so they do not collide there
+PHONE_LABELLED_NODES = 5  # …fewer on a phone, chosen apart so they do not collide there
 MARGIN = 0.06  # share of the drawing kept free at each edge
 LAYOUT_SEED = 12  # the same data always gives the same picture
 # networkx's default is 50 rounds; past 30 the 150-node picture hardly moves, while each
@@ -34,10 +34,12 @@ LAYOUT_SEED = 12  # the same data always gives the same picture
 LAYOUT_ITERATIONS = 30
 MIN_RADIUS, MAX_RADIUS = 4, 18  # pixels
 # For keeping labels apart: the drawing's size on a desktop and on a phone (20rem high,
-# the width of a 375-pixel screen less the page's margins), and a label's in pixels.
+# the width of a 375-pixel screen less the page's margins), and a label's in pixels. On a
+# phone, labels stacked a line apart over a crowd of circles read as one blur: each keeps
+# a line and a half to itself.
 DRAWING_WIDTH, DRAWING_HEIGHT = 720, 576
-PHONE_WIDTH, PHONE_HEIGHT = 330, 320
-LABEL_CHARACTER_WIDTH, LABEL_HEIGHT = 7.5, 15
+PHONE_WIDTH, PHONE_HEIGHT = 290, 320
+LABEL_CHARACTER_WIDTH, LABEL_HEIGHT, PHONE_LABEL_HEIGHT = 7.5, 15, 24
 
 
 @dataclass
@@ -216,33 +218,34 @@ def _assemble(nodes, pairs, institutions_in_scope, centre=None):
         PHONE_WIDTH,
         PHONE_HEIGHT,
         "phone_label",
+        PHONE_LABEL_HEIGHT,
     )
     present = {node.kind for node in nodes}
     kinds = [(code, label) for code, label in InstitutionKind.choices if code in present]
     return Network(nodes, edges, institutions_in_scope, len(pairs), kinds)
 
 
-def _label_box(node, drawing_width, drawing_height):
+def _label_box(node, drawing_width, drawing_height, label_height=LABEL_HEIGHT):
     """Where the node's written name lies, in fractions of a drawing of that size.
 
     Labels keep their pixel size while the drawing shrinks, so on a phone the same name
     covers a larger share of it.
     """
     width = LABEL_CHARACTER_WIDTH * len(node.short_name) / drawing_width
-    height = LABEL_HEIGHT / drawing_height
+    height = label_height / drawing_height
     left = {"start": node.x, "end": node.x - width}.get(node.label_anchor, node.x - width / 2)
     top = node.y + node.label_dy / drawing_height - height
     return left, top, left + width, top + height
 
 
-def _choose_labels(nodes, limit, drawing_width, drawing_height, flag):
+def _choose_labels(nodes, limit, drawing_width, drawing_height, flag, label_height=LABEL_HEIGHT):
     """Name (set ``flag`` on) the first nodes whose labels do not overlap one already
     written in a drawing of that size."""
     placed = []
     for node in nodes:
         if len(placed) >= limit:
             break
-        box = _label_box(node, drawing_width, drawing_height)
+        box = _label_box(node, drawing_width, drawing_height, label_height)
         if any(
             box[0] < other[2] and other[0] < box[2] and box[1] < other[3] and other[1] < box[3]
             for other in placed
@@ -263,21 +266,21 @@ def _lay_out(nodes, edges, centre=None):
         graph.add_edge(edge.source.pk, edge.target.pk, weight=1 + math.log(edge.weight))
     if len(nodes) == 1:
         positions = {nodes[0].pk: (0.0, 0.0)}
-    elif centre is not None:
-        positions = nx.spring_layout(
-            graph,
-            seed=LAYOUT_SEED,
-            pos={centre: (0.0, 0.0)},
-            fixed=[centre],
-            weight="weight",
-            iterations=LAYOUT_ITERATIONS,
-        )
     else:
+        # The page's institution is not pinned: pinned, the others drifted to one side of
+        # it. Linked to all of its partners, it settles near their middle by itself.
         positions = nx.spring_layout(
             graph, seed=LAYOUT_SEED, weight="weight", iterations=LAYOUT_ITERATIONS
         )
     xs = [float(x) for x, _ in positions.values()]
     ys = [float(y) for _, y in positions.values()]
+    if centre is not None:
+        # The institution of the page stays in the middle (scaling to the extremes alone
+        # pushed it into a corner, half cut off): the drawing spans as far on each side.
+        cx, cy = (float(v) for v in positions[centre])
+        reach_x = max(abs(x - cx) for x in xs) or 1.0
+        reach_y = max(abs(y - cy) for y in ys) or 1.0
+        xs, ys = [cx - reach_x, cx + reach_x], [cy - reach_y, cy + reach_y]
     span_x = (max(xs) - min(xs)) or 1.0
     span_y = (max(ys) - min(ys)) or 1.0
     for node in nodes:

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from partnerships import network
-from partnerships.models import Agreement, AgreementKind, InstitutionKind
+from partnerships.models import Agreement, AgreementKind, Institution, InstitutionKind
 from tests.factories import (
     AgreementFactory,
     DraftAgreementFactory,
@@ -206,8 +206,8 @@ def _crowded_nodes():
     return nodes
 
 
-def _overlaps(nodes, width, height):
-    boxes = [network._label_box(node, width, height) for node in nodes]
+def _overlaps(nodes, width, height, label_height=network.LABEL_HEIGHT):
+    boxes = [network._label_box(node, width, height, label_height) for node in nodes]
     return [
         (a, b)
         for a, b in combinations(boxes, 2)
@@ -225,7 +225,9 @@ def test_labels_do_not_collide_on_a_desktop_nor_on_a_phone():
     assert {n.pk for n in phone} <= {n.pk for n in desktop}
     assert len(phone) <= network.PHONE_LABELLED_NODES
     assert not _overlaps(desktop, network.DRAWING_WIDTH, network.DRAWING_HEIGHT)
-    assert not _overlaps(phone, network.PHONE_WIDTH, network.PHONE_HEIGHT)
+    assert not _overlaps(
+        phone, network.PHONE_WIDTH, network.PHONE_HEIGHT, network.PHONE_LABEL_HEIGHT
+    )
     # The desktop choice alone would collide on a phone: hence the second choice.
     assert _overlaps(desktop, network.PHONE_WIDTH, network.PHONE_HEIGHT)
 
@@ -235,3 +237,13 @@ def test_labels_hidden_on_a_phone_are_marked_and_every_node_has_a_tooltip(client
     svg = re.search(r'<svg class="network".*?</svg>', html, re.DOTALL).group(0)
     assert svg.count("<title>") == svg.count('class="network-node')
     assert "<title>City Hospital (Hospital): 3 agreements</title>" in svg
+
+
+def test_an_institution_sits_in_the_middle_of_its_own_network(directory):
+    hub = Institution.objects.get(slug="hub")
+    graph = network.institution_network(hub, Agreement.objects.published())
+    centre = next(node for node in graph.nodes if node.centre)
+    assert (centre.x, centre.y) == (0.5, 0.5)
+    for node in graph.nodes:
+        assert network.MARGIN <= node.x <= 1 - network.MARGIN
+        assert network.MARGIN <= node.y <= 1 - network.MARGIN
