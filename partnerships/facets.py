@@ -4,13 +4,15 @@ Counts are disjunctive, as data browsers show them: an option's count is the num
 of results under every *other* active filter plus that option, so choosing a second
 institution (either side, OR) never shows a misleading zero. Many-to-many links are
 counted with ``Count(distinct=True)``: an agreement with two fields counts once in each.
-Each facet costs one or two queries whatever the number of rows.
+Each facet costs one or two queries whatever the number of rows; the agreements a
+request matches are found once per combination of filters (``matching.py``).
 """
 
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Count, F
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from .filters import IN_FORCE_TODAY
@@ -84,26 +86,65 @@ def _value_counts(queryset, field):
     )
 
 
-def _party_counts(agreements, group_by, limit=None, only=None):
-    rows = AgreementParty.objects.filter(agreement__in=agreements.values("pk"))
+def _party_counts(matching, group_by, limit=None, only=None):
+    rows = matching.links(AgreementParty)
     if only is not None:
         rows = rows.filter(**{f"{group_by}__in": only})
     rows = (
         rows.values(group_by)
-        .annotate(count=Count("agreement", distinct=True))
+        .annotate(count=Count("agreement_id", distinct=True))
         .order_by("-count", group_by)
         .values_list(group_by, "count")
     )
     return list(rows[:limit] if limit else rows)
 
 
-def _with_selected(rows, group_by, agreements, selected):
+def _with_selected(rows, group_by, matching, selected):
     """The top options, plus any selected option that did not make the top list."""
     present = {value for value, _ in rows}
     missing = [value for value in selected if value not in present]
     if missing:
-        rows = rows + _party_counts(agreements, group_by, only=missing)
+        rows = rows + _party_counts(matching, group_by, only=missing)
     return rows
+
+
+def _field_counts(matching):
+    """``({field id: agreements}, {top-level field id: agreements in it or below})``."""
+    if matching.ids is not None:
+        # PostgreSQL: the link rows of the matching agreements are read once, then
+        # counted both ways (a seq scan of every link row, half the cost of two).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "WITH links AS MATERIALIZED ("
+                "  SELECT link.agreement_id, link.focus_area_id,"
+                "    COALESCE(area.parent_id, area.id) AS top"
+                f"  FROM {AgreementFocusArea._meta.db_table} link"
+                f"  JOIN {FocusArea._meta.db_table} area ON area.id = link.focus_area_id"
+                "  WHERE link.agreement_id = ANY(%s::bigint[])"
+                ") "
+                "SELECT false, focus_area_id, count(*) FROM links GROUP BY focus_area_id "
+                "UNION ALL "
+                "SELECT true, top, count(DISTINCT agreement_id) FROM links GROUP BY top",
+                [matching.ids],
+            )
+            leaf_counts, top_counts = {}, {}
+            for is_top, area, count in cursor.fetchall():
+                (top_counts if is_top else leaf_counts)[area] = count
+            return leaf_counts, top_counts
+    links = matching.links(AgreementFocusArea)
+    # One link per agreement and field: no DISTINCT needed by field.
+    leaf_counts = dict(
+        links.values("focus_area_id")
+        .annotate(count=Count("agreement_id"))
+        .values_list("focus_area_id", "count")
+    )
+    top_counts = dict(
+        links.annotate(top=Coalesce(F("focus_area__parent_id"), F("focus_area_id")))
+        .values("top")
+        .annotate(count=Count("agreement_id", distinct=True))
+        .values_list("top", "count")
+    )
+    return leaf_counts, top_counts
 
 
 def agreement_facets(filterset, focus_areas):
@@ -111,19 +152,7 @@ def agreement_facets(filterset, focus_areas):
     facets = []
 
     # Fields: a parent counts agreements in it or any of its sub-fields, once each.
-    base = filterset.queryset_without("field")
-    links = AgreementFocusArea.objects.filter(agreement__in=base.values("pk"))
-    leaf_counts = dict(
-        links.values("focus_area_id")
-        .annotate(count=Count("agreement", distinct=True))
-        .values_list("focus_area_id", "count")
-    )
-    top_counts = dict(
-        links.annotate(top=Coalesce(F("focus_area__parent_id"), F("focus_area_id")))
-        .values("top")
-        .annotate(count=Count("agreement", distinct=True))
-        .values_list("top", "count")
-    )
+    leaf_counts, top_counts = _field_counts(filterset.matching("field"))
     selected_fields = set(active.get("field", []))
     field_options = []
     for area in focus_areas:
@@ -154,19 +183,11 @@ def agreement_facets(filterset, focus_areas):
     facets.append(Facet("field", _("Field"), field_options))
 
     # Years, in date order.
-    years = (
-        filterset.queryset_without("year")
-        .filter(signed_on__isnull=False)
-        .annotate(year=ExtractYear("signed_on"))
-        .values("year")
-        .annotate(count=Count("pk"))
-        .order_by("-year")
-        .values_list("year", "count")
-    )
+    years = reversed(filterset.matching("year").year_counts()[0])
     facets.append(Facet("year", _("Year signed"), _options(years, active.get("year", []))))
 
     # Institutions (either side): the most frequent, plus those chosen.
-    base = filterset.queryset_without("institution")
+    base = filterset.matching("institution")
     selected = active.get("institution", [])
     rows = _with_selected(
         _party_counts(base, "institution__slug", TOP_OPTIONS), "institution__slug", base, selected
@@ -179,7 +200,7 @@ def agreement_facets(filterset, focus_areas):
     }
     facets.append(Facet("institution", _("Institution"), _options(rows, selected, names)))
 
-    rows = _party_counts(filterset.queryset_without("institution_kind"), "institution__kind")
+    rows = _party_counts(filterset.matching("institution_kind"), "institution__kind")
     facets.append(
         Facet(
             "institution_kind",
@@ -192,7 +213,7 @@ def agreement_facets(filterset, focus_areas):
         )
     )
 
-    kinds = _value_counts(filterset.queryset_without("kind"), "kind")
+    kinds = _value_counts(filterset.matching("kind").agreements(), "kind")
     facets.append(
         Facet(
             "kind",
@@ -202,7 +223,9 @@ def agreement_facets(filterset, focus_areas):
     )
 
     # "In force today": one option, counted like the others under every other filter.
-    in_force_today = filterset.queryset_without("in_force").filter(in_force_condition()).count()
+    in_force_today = (
+        filterset.matching("in_force").agreements().filter(in_force_condition()).count()
+    )
     facets.append(
         Facet(
             "in_force",
@@ -216,7 +239,7 @@ def agreement_facets(filterset, focus_areas):
     )
 
     for place, label in (("country", _("Country")), ("region", _("Region")), ("city", _("City"))):
-        base = filterset.queryset_without(place)
+        base = filterset.matching(place)
         group_by = f"institution__{place}"
         selected = active.get(place, [])
         rows = _with_selected(_party_counts(base, group_by, TOP_OPTIONS), group_by, base, selected)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import search
 from .in_force import in_force_condition
+from .matching import Matching
 from .models import (
     Agreement,
     AgreementFocusArea,
@@ -204,6 +205,18 @@ class FacetedFilterSet(django_filters.FilterSet):
                 continue
             queryset = self.filters[name].filter(queryset, value)
         return queryset.order_by()
+
+    def matching(self, excluded=None):
+        """:class:`Matching` agreements under every valid filter but ``excluded``.
+
+        Filters that are not active leave the set as it is, so a request needs one set
+        per active filter plus one: each is found once and reused by every count.
+        """
+        applied = frozenset(self.active) - {excluded}
+        sets = self.__dict__.setdefault("_matching_sets", {})
+        if applied not in sets:
+            sets[applied] = Matching.of(self.queryset_without(excluded))
+        return sets[applied]
 
     @property
     def active(self):

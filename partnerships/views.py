@@ -44,17 +44,20 @@ MOST_ACTIVE_SHOWN = 10
 SEARCH_SECTION_SIZE = 5
 
 
-def paginate(request, queryset, per_page=PAGE_SIZE, cache_as=None):
+def paginate(request, queryset, per_page=PAGE_SIZE, cache_as=None, count=None):
     """A page that never errors; a bad page number is explained, not raised.
 
     With ``cache_as``, the total and the ids of the page are remembered until the data
     changes (see ``caching.py``): counting and ranking thousands of matches is the
-    expensive part of a list, fetching twenty rows by id is not.
+    expensive part of a list, fetching twenty rows by id is not. ``count``, when given,
+    returns the total (already known to the caller) in place of a COUNT query.
     """
     raw = request.GET.get("page", "1")
 
     def locate():
         paginator = Paginator(queryset, per_page)
+        if count is not None:
+            paginator.count = count()
         page = paginator.get_page(raw)
         return paginator.count, page.number, [record.pk for record in page.object_list]
 
@@ -89,6 +92,11 @@ class FacetedListView(TemplateView):
     def get_facets(self, filterset):
         return []
 
+    def get_count(self, filterset):
+        """A callable returning the number of results, or ``None`` to count the page's
+        queryset."""
+        return None
+
     def decorate(self, objects):
         """Add per-row numbers to the records of one page (one query, not one per row)."""
 
@@ -97,7 +105,11 @@ class FacetedListView(TemplateView):
         params = self.request.GET
         filterset = self.filterset_class(params, queryset=self.get_queryset(), request=self.request)
         page, page_notice = paginate(
-            self.request, filterset.qs, self.page_size, cache_as=type(self).__name__
+            self.request,
+            filterset.qs,
+            self.page_size,
+            cache_as=type(self).__name__,
+            count=self.get_count(filterset),
         )
         self.decorate(page.object_list)
         facet_list = caching.cached(
@@ -148,6 +160,10 @@ class AgreementListView(FacetedListView):
     def get_queryset(self):
         return Agreement.objects.visible_to(self.request.user).for_list()
 
+    def get_count(self, filterset):
+        # The facets count under the same matching set: the total costs no query more.
+        return lambda: filterset.matching().count()
+
     def get_facets(self, filterset):
         focus_areas = list(FocusArea.objects.by_name())
         return facets.agreement_facets(filterset, focus_areas)
@@ -159,9 +175,11 @@ class AgreementListView(FacetedListView):
         context["year_chart"] = year_chart(
             "agreement-list",
             caching.request_key(self.request),
-            filterset.queryset_without("year"),
+            None,
             self.request.GET,
             selected=filterset.active.get("year", []),
+            # The year facet counts the same set: one query serves both.
+            counts=filterset.matching("year").year_counts,
         )
         return context
 
@@ -217,10 +235,13 @@ def attach_counts(objects, counts):
         record.agreement_count = counts.get(record.pk, 0)
 
 
-def year_chart(namespace, key, agreements, link_params, selected=()):
-    """Agreements per year (counted once per directory version) as a chart linking to the list."""
+def year_chart(namespace, key, agreements, link_params, selected=(), counts=None):
+    """Agreements per year (counted once per directory version) as a chart linking to the list.
+
+    ``counts``, when given, computes what ``charts.year_counts(agreements)`` would.
+    """
     counts, undated = caching.cached(
-        f"year-counts:{namespace}", key, lambda: charts.year_counts(agreements)
+        f"year-counts:{namespace}", key, counts or (lambda: charts.year_counts(agreements))
     )
     return charts.year_chart(counts, undated, link_params, selected)
 
