@@ -191,6 +191,9 @@ class FacetedFilterSet(django_filters.FilterSet):
     # The record's main name, which ranks first in a search on SQLite.
     search_name_field = "name"
 
+    # Filters whose facet counts results under every other filter (``matching()``).
+    faceted = ()
+
     def filter_search(self, queryset, name, value):
         # Decided once, then reused by every facet query of the same request.
         if getattr(self, "_search_plan", None) is None:
@@ -214,8 +217,19 @@ class FacetedFilterSet(django_filters.FilterSet):
         """
         applied = frozenset(self.active) - {excluded}
         sets = self.__dict__.setdefault("_matching_sets", {})
-        if applied not in sets:
-            sets[applied] = Matching.of(self.queryset_without(excluded))
+        if applied in sets:
+            return sets[applied]
+        # Filters all hold at once, so the results under every filter are the results
+        # without one faceted filter among those without another: two sets the facets
+        # need anyway, intersected here rather than filtered for a third time.
+        faceted = [name for name in self.faceted if name in applied]
+        if len(faceted) >= 2 and applied == frozenset(self.active):
+            one, other = self.matching(faceted[0]), self.matching(faceted[1])
+            if one.ids is not None and other.ids is not None:
+                ids = sorted(set(one.ids).intersection(other.ids))
+                sets[applied] = Matching(self.queryset_without(excluded).order_by(), ids)
+                return sets[applied]
+        sets[applied] = Matching.of(self.queryset_without(excluded))
         return sets[applied]
 
     @property
@@ -233,6 +247,17 @@ class AgreementFilterSet(FacetedFilterSet):
     """Filters of the agreement list, its facets, its downloads and the API."""
 
     search_name_field = "title"
+    faceted = (
+        "field",
+        "year",
+        "institution",
+        "institution_kind",
+        "kind",
+        "in_force",
+        "country",
+        "region",
+        "city",
+    )
 
     q = SearchFilter(label=_("Search agreements"), method="filter_search")
     institution = SlugListFilter(

@@ -1,0 +1,175 @@
+"""The agreement list finds its results once per filter combination and counts every
+facet from those ids (``matching.py``): the counts must equal what the plain per-facet
+subqueries give, under any filters and for readers and staff, and follow every write."""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from partnerships import matching
+from partnerships.models import (
+    Agreement,
+    AgreementFocusArea,
+    AgreementKind,
+    AgreementStatus,
+    DatePrecision,
+    FocusArea,
+    InstitutionKind,
+)
+from tests.factories import (
+    AgreementFactory,
+    DraftAgreementFactory,
+    FocusAreaFactory,
+    InstitutionFactory,
+)
+
+LIST_URL = reverse("agreement-list")
+
+
+@pytest.fixture
+def directory(db):
+    pumch = InstitutionFactory(slug="pumch", name="PUMCH Hospital", kind=InstitutionKind.HOSPITAL)
+    tju = InstitutionFactory(slug="tju", name="Tianjin University", city="Tianjin")
+    hkust = InstitutionFactory(slug="hkust", name="HKUST", city="Hong Kong")
+    engineering = FocusAreaFactory(slug="engineering", name="Medicine–engineering integration")
+    imaging = FocusAreaFactory(slug="imaging", name="Medical imaging", parent=engineering)
+    ai = FocusAreaFactory(slug="medical-ai", name="Medical AI", parent=engineering)
+    education = FocusAreaFactory(slug="education", name="Medical education")
+    rows = [
+        ("tju-pumch", [tju, pumch], [imaging, ai], datetime.date(2023, 3, 30), "mou"),
+        ("hkust-pumch", [hkust, pumch], [education], datetime.date(2024, 1, 1), "mou"),
+        ("tju-hkust", [tju, hkust], [ai, education], datetime.date(2017, 8, 23), "co"),
+        ("pumch-alone", [pumch], [engineering], datetime.date(2023, 6, 1), "mou"),
+        ("tju-imaging", [tju], [imaging], datetime.date(2024, 5, 5), "co"),
+    ]
+    for slug, parties, fields, signed_on, kind in rows:
+        AgreementFactory(
+            slug=slug,
+            title=f"Agreement {slug}",
+            parties=parties,
+            fields=fields,
+            signed_on=signed_on,
+            signed_on_precision=DatePrecision.DAY,
+            kind=AgreementKind.CO_ESTABLISHMENT if kind == "co" else AgreementKind.MEMORANDUM,
+        )
+    # A draft in every facet: readers must never count it, staff always.
+    DraftAgreementFactory(
+        slug="draft", parties=[tju, pumch], fields=[imaging], signed_on=datetime.date(2023, 1, 2)
+    )
+    return rows
+
+
+def snapshot(response):
+    """Everything the list shows that the matching sets decide."""
+    facets = {
+        facet.name: [
+            (o.value, o.count, o.selected, [(c.value, c.count) for c in o.children])
+            for o in facet.options
+        ]
+        for facet in response.context["facets"]
+    }
+    slugs = [agreement.slug for agreement in response.context["object_list"]]
+    return response.context["total"], slugs, facets, response.context["year_chart"]
+
+
+def without_materialised_ids(monkeypatch):
+    """Count through plain subqueries, as before the matching sets (and as on SQLite)."""
+    monkeypatch.setattr(
+        matching.Matching, "of", classmethod(lambda cls, queryset: cls(queryset.order_by()))
+    )
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"field": "engineering"},
+        {"field": "engineering", "year": "2023"},
+        {"field": "imaging", "year": ["2023", "2024"], "institution": "pumch"},
+        {"year": "2024", "kind": "memorandum", "institution_kind": "hospital"},
+        {"city": "Tianjin", "field": "education", "kind": "co_establishment"},
+        {"q": "Agreement", "field": "engineering", "year": "2023"},
+        {"in_force": "today", "year": "2023", "institution": ["tju", "hkust"]},
+        {"field": "engineering", "year": "1999"},
+    ],
+)
+@pytest.mark.parametrize("reader", ["client", "admin_client"])
+def test_facets_from_matching_sets_equal_the_plain_subqueries(
+    request, monkeypatch, directory, params, reader
+):
+    client = request.getfixturevalue(reader)
+    cache.clear()
+    found = snapshot(client.get(LIST_URL, params))
+    cache.clear()
+    with monkeypatch.context() as patch:
+        without_materialised_ids(patch)
+        expected = snapshot(client.get(LIST_URL, params))
+    assert found == expected
+
+
+def test_known_counts_under_two_filters(client, directory):
+    response = client.get(LIST_URL, {"field": "engineering", "year": "2023"})
+    total, slugs, facets, _chart = snapshot(response)
+    assert total == 2
+    assert sorted(slugs) == ["pumch-alone", "tju-pumch"]
+    # Disjunctive: years count under the field only, fields under the year only.
+    assert {value: count for value, count, *_ in facets["year"]} == {
+        "2024": 1,
+        "2023": 2,
+        "2017": 1,
+    }
+    assert {value: count for value, count, *_ in facets["field"]} == {"engineering": 2}
+    assert {value: count for value, count, *_ in facets["institution"]} == {
+        "pumch": 2,
+        "tju": 1,
+    }
+
+
+def test_the_ids_are_sent_as_one_array_parameter(directory):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite keeps the plain subqueries.")
+    found = matching.Matching.of(Agreement.objects.published())
+    assert len(found.ids) == 5
+    sql, params = found.links(AgreementFocusArea).query.sql_with_params()
+    assert "= ANY(" in sql
+    assert list(params) == [found.ids]
+    assert found.agreements().count() == 5
+
+
+def field_counts(client, **params):
+    response = client.get(LIST_URL, params)
+    counts = {
+        o.value: o.count for f in response.context["facets"] if f.name == "field" for o in f.options
+    }
+    return response.context["total"], counts
+
+
+def test_the_counts_follow_writes_through_every_path(client, directory):
+    """Save, ``update()``, ``bulk_create()`` and delete each show in the next request."""
+    assert field_counts(client, year="2023") == (2, {"engineering": 2})
+
+    created = AgreementFactory(
+        slug="new", parties=[], fields=[], signed_on=datetime.date(2023, 9, 9)
+    )
+    assert field_counts(client, year="2023") == (3, {"engineering": 2})
+
+    education = FocusArea.objects.get(slug="education")
+    AgreementFocusArea.objects.bulk_create(
+        [AgreementFocusArea(agreement=created, focus_area=education)]
+    )
+    assert field_counts(client, year="2023") == (3, {"engineering": 2, "education": 1})
+
+    Agreement.objects.filter(slug="pumch-alone").update(status=AgreementStatus.DRAFT)
+    assert field_counts(client, year="2023") == (2, {"engineering": 1, "education": 1})
+
+    Agreement.objects.filter(slug="draft").update(
+        status=AgreementStatus.PUBLISHED, published_at=timezone.now()
+    )
+    assert field_counts(client, year="2023") == (3, {"engineering": 2, "education": 1})
+
+    created.delete()
+    assert field_counts(client, year="2023") == (2, {"engineering": 2})
