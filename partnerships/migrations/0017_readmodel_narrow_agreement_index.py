@@ -26,7 +26,7 @@ def drop_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partnerships", "0014_timestamps_and_undated_last"),
+        ("partnerships", "0016_zh_translatable_labels"),
     ]
 
     operations = [
