@@ -17,8 +17,11 @@ def before_save(sender, instance, raw=False, **kwargs):
 def saved(sender, instance, using, created=False, raw=False, **kwargs):
     previous = instance.__dict__.pop(_PREVIOUS, None)
     # A new record is quoted nowhere yet; a fixture row (raw) may be one reloaded in
-    # place, so what quotes it is rebuilt too.
-    write_path.report_instance(instance, using, previous, own_only=created and not raw)
+    # place, so what quotes it is rebuilt too, but its owners keep the times loaded
+    # with them (a restore or a fixture says when they changed).
+    write_path.report_instance(
+        instance, using, previous, own_only=created and not raw, touch=not raw
+    )
 
 
 def deleted(sender, instance, using, **kwargs):

@@ -12,16 +12,20 @@ fixture load, ``QuerySet.update()``, ``bulk_create()``, a restore) reports it he
   :func:`everything_changed`.
 
 Reports are collected per transaction and, once it commits (``transaction.on_commit``),
-the affected derived rows are rebuilt once, set-wise, and the cache version becomes a
-fresh token. A rolled-back transaction rebuilds nothing.
+the affected derived rows are rebuilt once, set-wise, the records that own a written
+child row (an agreement's parties, an institution's other names…) get a new
+``updated_at``, one UPDATE per kind of owner, and the cache version becomes a fresh
+token. A rolled-back transaction rebuilds nothing.
 """
 
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.db import connections, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 # Beyond this many records of one kind, rebuilding the whole table is cheaper than a
 # long ``IN`` list (and stays under SQLite's limit on query parameters).
@@ -39,6 +43,8 @@ class Changes:
 
     ids: dict = field(default_factory=lambda: defaultdict(set))
     anything: bool = False
+    # Ids of the records whose ``updated_at`` moves, by model name (see ``OWNERS``).
+    owners: dict = field(default_factory=lambda: defaultdict(set))
 
     def add(self, kind, pk):
         self.anything = True
@@ -86,6 +92,26 @@ QUOTED = {
 OWN = "_own"  # suffix of a kind whose dependants need no rebuild
 
 
+# -- whose last change a written row is -------------------------------------------------
+#
+# A child row is part of its owners' public records (their API detail, download row and
+# dump): writing it changes them, so their ``updated_at`` moves, and ``updated_since``,
+# the feeds' <updated> and the sitemap's <lastmod> see the change. A participation is in
+# its agreement's record and in its person's; a relation in both institutions' records.
+OWNERS = {
+    "AgreementParty": [("Agreement", "agreement_id")],
+    "AgreementFocusArea": [("Agreement", "agreement_id")],
+    "AgreementSource": [("Agreement", "agreement_id")],
+    "EstablishedBody": [("Agreement", "agreement_id")],
+    "Participation": [("Agreement", "agreement_id"), ("Person", "person_id")],
+    "InstitutionName": [("Institution", "institution_id")],
+    "InstitutionRelation": [("Institution", "subject_id"), ("Institution", "object_id")],
+    "PersonName": [("Person", "person_id")],
+    "Position": [("Person", "person_id")],
+    "SourceCredit": [("Source", "source_id")],
+}
+
+
 def quotes_changed(model, fields):
     """Whether writing ``fields`` (names, or ``None`` for unknown) changes what others quote."""
     quoted = QUOTED.get(model.__name__)
@@ -98,19 +124,37 @@ def attributes(model):
 
 
 def foreign_key_attributes(model):
-    return [attribute for attribute in attributes(model) if attribute != "pk"]
+    """The keys of a row that name other records: those whose documents quote it, and
+    its owners."""
+    found = [attribute for attribute in attributes(model) if attribute != "pk"]
+    owners = [attribute for _, attribute in OWNERS.get(model.__name__, [])]
+    return found + [attribute for attribute in owners if attribute not in found]
 
 
 def _is_reported(model):
     return model._meta.app_label == "partnerships" and not getattr(model, "DERIVED_DATA", False)
 
 
-def _record_row(changes, model, row, own_only=False):
-    """``row`` maps attribute names to values (an instance's, or a ``values()`` dict)."""
-    for kind, attribute in AFFECTS.get(model.__name__, []):
-        if own_only and attribute == "pk" and model.__name__ in QUOTED:
-            kind += OWN
-        changes.add(kind, row.get(attribute) if isinstance(row, dict) else _value(row, attribute))
+def _record_row(changes, model, row, own_only=False, touch=True, documents=True):
+    """``row`` maps attribute names to values (an instance's, or a ``values()`` dict).
+
+    ``touch``: the row's owners get a new ``updated_at``; ``documents``: the search
+    documents that quote it are rebuilt.
+    """
+
+    def value(attribute):
+        return row.get(attribute) if isinstance(row, dict) else _value(row, attribute)
+
+    if documents:
+        for kind, attribute in AFFECTS.get(model.__name__, []):
+            if own_only and attribute == "pk" and model.__name__ in QUOTED:
+                kind += OWN
+            changes.add(kind, value(attribute))
+    if touch:
+        for owner, attribute in OWNERS.get(model.__name__, []):
+            owner_id = value(attribute)
+            if owner_id is not None:
+                changes.owners[owner].add(owner_id)
     changes.anything = True
 
 
@@ -158,9 +202,10 @@ def _report(using, record):
     transaction.on_commit(pending.flush, using=using, robust=True)
 
 
-def report_instance(instance, using, previous=None, own_only=False):
+def report_instance(instance, using, previous=None, own_only=False, touch=True):
     """A saved or deleted instance; ``previous`` holds its foreign keys and quoted fields
-    before the save (``None`` when it was created)."""
+    before the save (``None`` when it was created). ``touch=False`` (a fixture row, saved
+    as it was) leaves its owners' ``updated_at`` as loaded."""
     model = type(instance)
     if not _is_reported(model):
         return
@@ -169,9 +214,10 @@ def report_instance(instance, using, previous=None, own_only=False):
         own_only = own_only or not changed
 
     def record(changes):
-        _record_row(changes, model, instance, own_only)
+        _record_row(changes, model, instance, own_only, touch)
         if previous:
-            _record_row(changes, model, previous, own_only)
+            # A row moved to another owner changes the one it left too.
+            _record_row(changes, model, previous, own_only, touch)
 
     _report(using, record)
 
@@ -188,14 +234,17 @@ def report_rows(model, rows, using, own_only=False):
     _report(using, record)
 
 
-def report_model(model, using):
-    """Some rows of ``model`` changed, which ones is unknown: rebuild them all."""
+def report_model(model, using, rows=()):
+    """Some rows of ``model`` changed, too many or unknown ones: rebuild all their
+    documents. ``rows`` (dicts or instances) are those known, whose owners are touched."""
     if not _is_reported(model):
         return
 
     def record(changes):
         for kind, _ in AFFECTS.get(model.__name__, []):
             changes.add_all(kind)
+        for row in rows:
+            _record_row(changes, model, row, documents=False)
         changes.anything = True
 
     _report(using, record)
@@ -214,7 +263,8 @@ def everything_changed(using="default"):
 
 def rebuild_everything(using="default"):
     """Rebuild every derived row now, inside the current transaction (bulk loaders that
-    tune the session for it); what this transaction reported so far is covered."""
+    tune the session for it); what this transaction reported so far is covered. Owners'
+    ``updated_at`` stay as written: a bulk loader writes the times it means."""
     connection = connections[using]
     pending = getattr(connection, "_directory_pending", None)
     if pending is not None:
@@ -253,9 +303,24 @@ def rebuild(changes, using="default"):
         with transaction.atomic(using=using):
             affected = affected_records(changes)
             search_documents.refresh(affected)
+            touch_owners(changes, using)
             DirectoryVersion.renew()
     finally:
         _rebuilding.active = False
+
+
+def touch_owners(changes, using="default"):
+    """Give the owners of written child rows a new ``updated_at``: one UPDATE per kind
+    of owner (in slices of ``WHOLE_TABLE_THRESHOLD`` ids beyond that many)."""
+    now = timezone.now()
+    for name, ids in changes.owners.items():
+        if not ids:
+            continue
+        # The base manager reports nothing: this write is the write path's own.
+        owners = apps.get_model("partnerships", name)._base_manager.using(using)
+        ids = sorted(ids)
+        for start in range(0, len(ids), WHOLE_TABLE_THRESHOLD):
+            owners.filter(pk__in=ids[start : start + WHOLE_TABLE_THRESHOLD]).update(updated_at=now)
 
 
 @dataclass

@@ -114,11 +114,14 @@ class DirectoryQuerySet(models.QuerySet):
 
         if set(kwargs) <= write_path.DERIVED_FIELDS:
             return super().update(**kwargs)
+        if "updated_at" not in kwargs and issubclass(self.model, TimeStamped):
+            # As a save would: the rows changed now (unless the caller says when).
+            kwargs["updated_at"] = timezone.now()
         foreign_keys = write_path.foreign_key_attributes(self.model)
         before = list(self.values("pk", *foreign_keys))
         updated = super().update(**kwargs)
         if len(before) > write_path.WHOLE_TABLE_THRESHOLD:
-            write_path.report_model(self.model, self.db)
+            write_path.report_model(self.model, self.db, rows=before)
             return updated
         rows = before
         # An update that writes an owner's key moves rows from one owner to another:
@@ -140,8 +143,9 @@ class DirectoryQuerySet(models.QuerySet):
 
         created = super().bulk_create(objs, *args, **kwargs)
         if any(obj.pk is None for obj in created) and "pk" in write_path.attributes(self.model):
-            # Without returned ids (ignore_conflicts), which rows are new is unknown.
-            write_path.report_model(self.model, self.db)
+            # Without returned ids (ignore_conflicts), which rows are new is unknown
+            # (their owners are known: the rows carry their keys).
+            write_path.report_model(self.model, self.db, rows=created)
         else:
             # New records are quoted nowhere yet: their own documents suffice.
             write_path.report_rows(self.model, created, self.db, own_only=True)
@@ -180,6 +184,10 @@ class UpdatedAtField(models.DateTimeField):
     """
 
     def pre_save(self, model_instance, add):
+        if add and getattr(model_instance, self.attname) is not None:
+            # A new row keeps the time it was given: its default (when it was made), or
+            # the time a loader restores (``bulk_create`` of a dump).
+            return getattr(model_instance, self.attname)
         value = timezone.now()
         setattr(model_instance, self.attname, value)
         return value
