@@ -52,11 +52,16 @@ def directory(curated):
         fields=[child],
     )
     AgreementFactory(slug="undated", signed_on=None, signed_on_precision="unknown")
+    renamed = InstitutionFactory(slug="old-name-hospital")
+    renamed.slug = "new-name-hospital"
+    renamed.save()
     draft = DraftAgreementFactory(
         slug="draft-under-review",
         parties=[InstitutionFactory(slug="draft-party"), InstitutionFactory()],
     )
     ParticipationFactory(agreement=draft, role="signed", on_behalf_of=draft.parties.first())
+    draft.slug = "draft-renamed"
+    draft.save()
 
 
 def members(archive_path, prefix):
@@ -106,9 +111,9 @@ def test_a_dump_holds_published_agreements_only_with_every_relation(directory, t
     agreement_slugs = {
         json.loads(line)["slug"] for line in jsonl["jsonl/agreements.jsonl"].splitlines()
     }
-    assert "draft-under-review" not in agreement_slugs
+    assert "draft-renamed" not in agreement_slugs
     assert agreement_slugs == set(Agreement.objects.published().values_list("slug", flat=True))
-    draft_id = Agreement.objects.get(slug="draft-under-review").pk
+    draft_id = Agreement.objects.get(slug="draft-renamed").pk
     participations = [json.loads(line) for line in jsonl["jsonl/participations.jsonl"].splitlines()]
     assert participations
     assert all(row["agreement_id"] != draft_id for row in participations)
@@ -116,6 +121,33 @@ def test_a_dump_holds_published_agreements_only_with_every_relation(directory, t
     assert signed["on_behalf_of_id"] is not None
     for name in ("institution_relations", "institution_names", "positions", "sources"):
         assert jsonl[f"jsonl/{name}.jsonl"].strip(), name
+
+
+def test_a_dump_holds_the_old_slugs_of_its_records_so_renamed_ids_can_be_followed(
+    directory, tmp_path
+):
+    dump = write_dump(tmp_path)
+    jsonl = members(dump.archive, "jsonl/")
+    rows = [json.loads(line) for line in jsonl["jsonl/old_slugs.jsonl"].splitlines()]
+    institutions = {
+        row["id"]: row["slug"]
+        for row in map(json.loads, jsonl["jsonl/institutions.jsonl"].splitlines())
+    }
+
+    renamed = next(row for row in rows if row["old_slug"] == "old-name-hospital")
+    assert renamed["model"] == "institution"
+    assert renamed["reason"] == "renamed"
+    assert institutions[renamed["object_id"]] == "new-name-hospital"
+    # A draft's old slug would name a record the dump does not hold.
+    assert not [row for row in rows if row["old_slug"] == "draft-under-review"]
+
+    package = json.loads(members(dump.archive, "datapackage.json")["datapackage.json"])
+    old_slugs = next(r for r in package["resources"] if r["name"] == "old_slugs")
+    columns = {field["name"]: field for field in old_slugs["schema"]["fields"]}
+    assert columns["object_id"]["type"] == "integer"
+    assert "institution" in columns["model"]["constraints"]["enum"]
+    csv_text = members(dump.archive, "csv/old_slugs.csv")["csv/old_slugs.csv"]
+    assert "old-name-hospital" in csv_text
 
 
 def test_csv_and_json_lines_hold_the_same_rows(directory, tmp_path):

@@ -11,7 +11,9 @@ left out), so the dump loads back into an empty database as it was
 record has one; foreign keys are ``<name>_id`` columns declared as Frictionless
 ``foreignKeys``. Dates a source states only in part (a signing "in 2024") are written
 as text in ISO 8601 reduced precision (``2024``, ``2023-12``, ``2023-12-25``) beside
-their precision; a missing value is an empty CSV cell and a JSON ``null``.
+their precision; a missing value is an empty CSV cell and a JSON ``null``. The
+``old_slugs`` table keeps every slug a dumped record had before a rename or merge, so a
+consumer holding an old identifier can follow it to the record.
 """
 
 import csv
@@ -27,13 +29,13 @@ from itertools import batched
 from pathlib import Path
 
 from django.conf import settings
-from django.core import serializers
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db import models as django_models
+from django.db.models import Q
 from django.utils import timezone
 
-from partnerships import models
+from partnerships import models, write_path
 from partnerships.licence import data_licence
 from partnerships.models.common import partial_date_iso
 from partnerships.open_data.timestamps import format_timestamp, parse_timestamp
@@ -48,6 +50,14 @@ CHANGELOG_LISTED = 50
 
 def _published_agreement_rows(model):
     return model.objects.filter(agreement__status=models.AgreementStatus.PUBLISHED)
+
+
+def _redirects_to_published_records():
+    """Old slugs of the records in the dump: an agreement's only while it is published."""
+    return models.SlugRedirect.objects.exclude(
+        Q(model=models.AddressedModel.AGREEMENT)
+        & ~Q(object_id__in=models.Agreement.objects.published().values("pk"))
+    )
 
 
 @dataclass(frozen=True)
@@ -127,6 +137,14 @@ TABLES = (
         models.EstablishedBody,
         "Institutes, schools, centres and classes the agreements set up.",
         lambda: _published_agreement_rows(models.EstablishedBody),
+    ),
+    Table(
+        "old_slugs",
+        models.SlugRedirect,
+        "Slugs records were known by before they were renamed or merged into another: "
+        "old_slug of a record of type model now leads to the record whose id is object_id "
+        "(in the table of that type: agreements, institutions, people, fields or sources).",
+        lambda: _redirects_to_published_records(),
     ),
 )
 TABLES_BY_MODEL = {table.model: table for table in TABLES}
@@ -240,7 +258,10 @@ def _row_digest(row):
 
 
 def _row_key(table, row):
-    """How the changelog names a row: its slug when it has one, else its id."""
+    """How the changelog names a row: its slug when it has one (an old slug as
+    ``model/old_slug``), else its id."""
+    if "old_slug" in row:
+        return f"{row['model']}/{row['old_slug']}"
     return row.get("slug") or row["id"]
 
 
@@ -454,40 +475,45 @@ def _is_text(field):
     return isinstance(field, django_models.CharField | django_models.TextField)
 
 
+def _instances(table, rows):
+    """Dump rows as unsaved model instances, ids as dumped."""
+    model = table.model
+    return [
+        model(**{field.attname: _model_value(table, field, row) for field in table.fields})
+        for row in rows
+    ]
+
+
 def load_dump(archive_path):
     """Load a dump's JSON Lines into a database holding no partnerships records.
 
-    Rows are saved as fixtures are (``raw``), so ids and timestamps stay as dumped.
+    One transaction; each table goes in with ``bulk_create``, ``CHUNK_SIZE`` rows per
+    INSERT, ids and timestamps as dumped. The derived data (search text) is then rebuilt
+    once for everything by the write path, not row by row.
     """
-    model_label = {table.name: table.model._meta.label_lower for table in TABLES}
     loaded = {}
     with zipfile.ZipFile(archive_path) as archive, transaction.atomic():
         for table in TABLES:
+            count = 0
             with archive.open(f"jsonl/{table.name}.jsonl") as lines:
                 rows = map(json.loads, io.TextIOWrapper(lines, encoding="utf-8"))
-                count = 0
                 for chunk in batched(rows, CHUNK_SIZE):
-                    records = [
-                        {
-                            "model": model_label[table.name],
-                            "pk": row["id"],
-                            "fields": {
-                                field.name: _model_value(table, field, row)
-                                for field in table.fields
-                                if not field.primary_key
-                            },
-                        }
-                        for row in chunk
-                    ]
-                    for deserialized in serializers.deserialize("python", records):
-                        deserialized.save()
-                    count += len(records)
+                    table.model.objects.bulk_create(_instances(table, chunk))
+                    count += len(chunk)
             loaded[table.name] = count
         # Explicit ids do not move PostgreSQL's sequences: put them past the loaded rows.
         statements = connection.ops.sequence_reset_sql(
             no_style(), [table.model for table in TABLES]
         )
+        quote = connection.ops.quote_name
         with connection.cursor() as cursor:
             for statement in statements:
                 cursor.execute(statement)
+            if connection.vendor == "postgresql":
+                # The rebuild's correlated subqueries need statistics on the tables just
+                # filled, or the planner scans whole link tables per row.
+                for table in TABLES:
+                    cursor.execute(f"ANALYZE {quote(table.model._meta.db_table)}")
+                cursor.execute("SET LOCAL work_mem = '256MB'")
+        write_path.rebuild_everything()
     return loaded
