@@ -1,7 +1,8 @@
 """Read-only representations. Every related record comes with its API ``url``.
 
 Dates of varying precision are ISO 8601 reduced precision strings ("2024", "2023-12",
-"2023-12-25") with their precision beside them, as in the downloads.
+"2023-12-25") with their precision beside them, as in the downloads. A missing value is
+``null``, never ``""`` (:class:`OptionalTextField`).
 """
 
 from django.urls import reverse
@@ -82,6 +83,18 @@ def _link(view_name):
     return SlugLinkField(view_name)
 
 
+class OptionalTextField(serializers.CharField):
+    """Text a record may lack: ``null`` when missing, never ``""``, as in the JSON
+    downloads and the dumps (only CSV, which has no null, leaves a cell empty)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return super().to_representation(value) or None
+
+
 class InstitutionLinkSerializer(serializers.Serializer):
     slug = serializers.SlugField()
     name = serializers.CharField()
@@ -150,8 +163,8 @@ class AgreementSerializer(WithFieldsMixin, ChangeTimesSerializer):
     )
     signed_on_precision = serializers.ChoiceField(choices=DatePrecision.choices)
     signed_on_display = serializers.CharField()
-    place = serializers.CharField()
-    city = serializers.CharField()
+    place = OptionalTextField()
+    city = OptionalTextField()
     parties = PartySerializer(source="party_links", many=True, read_only=True)
     in_force = serializers.ChoiceField(
         source="in_force.status",
@@ -187,28 +200,28 @@ class ParticipationSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=ParticipationRole.choices)
     role_label = serializers.CharField(source="get_role_display")
     on_behalf_of = InstitutionLinkSerializer(allow_null=True)
-    position_title = serializers.CharField(source="position.title", allow_null=True)
+    position_title = OptionalTextField(source="position.title")
 
 
 class EstablishedBodySerializer(serializers.Serializer):
     name = serializers.CharField()
     kind = serializers.ChoiceField(choices=EstablishedBodyKind.choices)
-    description = serializers.CharField()
+    description = OptionalTextField()
     planned = serializers.BooleanField()
 
 
 class SourceSerializer(serializers.Serializer):
     slug = serializers.SlugField()
     title = serializers.CharField()
-    publisher = serializers.CharField()
-    url = serializers.CharField(help_text="Address of the document; empty where not known.")
+    publisher = OptionalTextField()
+    url = OptionalTextField(help_text="Address of the document; null where not known.")
     published_on = serializers.DateField(allow_null=True)
     html_url = PageURLField("source-detail")
 
 
 class AgreementDetailSerializer(AgreementSerializer):
     term_months = serializers.IntegerField(allow_null=True)
-    summary = serializers.CharField()
+    summary = OptionalTextField()
     published_at = serializers.DateTimeField()
     participations = ParticipationSerializer(many=True, read_only=True)
     established_bodies = EstablishedBodySerializer(many=True, read_only=True)
@@ -218,7 +231,7 @@ class AgreementDetailSerializer(AgreementSerializer):
 class OtherNameSerializer(serializers.Serializer):
     name = serializers.CharField()
     type = serializers.ChoiceField(source="name_type", choices=InstitutionNameType.choices)
-    language = serializers.CharField()
+    language = OptionalTextField(help_text="BCP 47 language tag; null where not known.")
 
 
 class InstitutionSerializer(ChangeTimesSerializer):
@@ -229,9 +242,9 @@ class InstitutionSerializer(ChangeTimesSerializer):
     kind = serializers.ChoiceField(choices=InstitutionKind.choices)
     kind_label = serializers.CharField(source="get_kind_display")
     other_names = OtherNameSerializer(source="names", many=True, read_only=True)
-    city = serializers.CharField()
-    region = serializers.CharField()
-    country = serializers.CharField()
+    city = OptionalTextField()
+    region = OptionalTextField()
+    country = OptionalTextField()
     agreement_count = serializers.IntegerField(help_text="Published agreements it is party to.")
 
 
@@ -250,10 +263,12 @@ class InverseRelationSerializer(serializers.Serializer):
 
 
 class InstitutionDetailSerializer(InstitutionSerializer):
-    website = serializers.CharField()
-    ror_id = serializers.CharField()
-    wikidata_id = serializers.CharField()
-    description = serializers.CharField()
+    website = OptionalTextField()
+    ror_id = OptionalTextField(help_text="ROR identifier, only where verified; else null.")
+    wikidata_id = OptionalTextField(
+        help_text="Wikidata identifier, only where verified; else null."
+    )
+    description = OptionalTextField()
     relations = RelationSerializer(
         source="relations_from",
         many=True,
@@ -297,10 +312,10 @@ class PersonSerializer(ChangeTimesSerializer):
     slug = serializers.SlugField()
     name = serializers.CharField(source="display_name")
     family_name = serializers.CharField()
-    given_name = serializers.CharField()
+    given_name = OptionalTextField()
     name_order = serializers.ChoiceField(choices=NameOrder.choices)
-    native_name = serializers.CharField()
-    honorifics = serializers.CharField()
+    native_name = OptionalTextField()
+    honorifics = OptionalTextField()
     positions = PositionSerializer(many=True, read_only=True)
     agreement_count = serializers.IntegerField(
         help_text="Published agreements at whose signing the person took part."
@@ -312,7 +327,7 @@ class PersonParticipationSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=ParticipationRole.choices)
     role_label = serializers.CharField(source="get_role_display")
     on_behalf_of = InstitutionLinkSerializer(allow_null=True)
-    position_title = serializers.CharField(source="position.title", allow_null=True)
+    position_title = OptionalTextField(source="position.title")
 
 
 class PersonDetailSerializer(PersonSerializer):
@@ -334,7 +349,7 @@ class FocusAreaSerializer(ChangeTimesSerializer):
 
 
 class FocusAreaDetailSerializer(FocusAreaSerializer):
-    description = serializers.CharField()
+    description = OptionalTextField()
     children = FocusAreaLinkSerializer(many=True, read_only=True)
     agreements_url = FilteredListURLField("api:agreement-list", "field")
     feed_url = FeedURLField("open_data:focusarea-feed")

@@ -682,8 +682,18 @@ def stream_csv(export, queryset, context):
         yield "".join(lines)
 
 
+def json_value(value):
+    """A missing value is ``null`` in JSON, never ``""`` (CSV writes both as an empty
+    cell); in a list too, so that parallel lists keep their positions."""
+    if value == "":
+        return None
+    if isinstance(value, list | tuple):
+        return [None if item == "" else item for item in value]
+    return value
+
+
 def json_record(export, row, context):
-    return {column.name: column.value(row, context) for column in export.columns}
+    return {column.name: json_value(column.value(row, context)) for column in export.columns}
 
 
 def stream_json(export, queryset, context):
