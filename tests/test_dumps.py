@@ -274,3 +274,22 @@ def test_a_dump_downloads_as_its_archive(directory, dumps_dir, client):
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == dump.archive.read_bytes()
     assert client.get("/data/partnerships-2020-01-01-v99.zip").status_code == 404
+
+
+def test_the_load_command_fills_an_empty_database_and_refuses_a_full_one(directory, tmp_path):
+    from django.core.management import CommandError
+
+    dump = write_dump(tmp_path)
+    with pytest.raises(CommandError, match="already holds records"):
+        call_command("load_open_data", str(dump.archive))
+
+    before = published_state()
+    empty_the_directory()
+    out = io.StringIO()
+    call_command("load_open_data", str(dump.archive), stdout=out)
+
+    assert published_state() == before
+    assert "Loaded" in out.getvalue()
+    # The derived search text was rebuilt for every loaded record.
+    assert not Institution.objects.filter(search_document="").exists()
+    assert not Agreement.objects.filter(search_document="").exists()
