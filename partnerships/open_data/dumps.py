@@ -39,7 +39,6 @@ from partnerships import models, write_path
 from partnerships.licence import data_licence
 from partnerships.models.common import partial_date_iso
 from partnerships.open_data.timestamps import format_timestamp, parse_timestamp
-from partnerships.synthetic.loader import suspend_indexes_and_constraints
 
 CHUNK_SIZE = 2000
 DERIVED_FIELDS = {"search_document", "search_vector"}
@@ -490,14 +489,10 @@ def load_dump(archive_path):
 
     One transaction; each table goes in with ``bulk_create``, ``CHUNK_SIZE`` rows per
     INSERT, ids and timestamps as dumped. The derived data (search text) is then rebuilt
-    once for everything by the write path, not row by row. (100,000 generated
-    agreements, 1.5 million rows: see the measurement in the commit that made it bulk.)
+    once for everything by the write path, not row by row.
     """
     loaded = {}
     with zipfile.ZipFile(archive_path) as archive, transaction.atomic():
-        # As pg_restore does: foreign keys and secondary indexes are rebuilt once at the
-        # end rather than checked and updated row by row (PostgreSQL; nothing elsewhere).
-        restore_indexes = suspend_indexes_and_constraints([table.model for table in TABLES])
         for table in TABLES:
             count = 0
             with archive.open(f"jsonl/{table.name}.jsonl") as lines:
@@ -521,5 +516,4 @@ def load_dump(archive_path):
                     cursor.execute(f"ANALYZE {quote(table.model._meta.db_table)}")
                 cursor.execute("SET LOCAL work_mem = '256MB'")
         write_path.rebuild_everything()
-        restore_indexes()
     return loaded
