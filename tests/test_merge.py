@@ -232,7 +232,9 @@ def test_merging_into_a_record_of_another_type_is_refused_with_a_message(admin_c
     )
 
     assert response.status_code == 200
-    assert "is a person, not an institution" in response.text
+    assert "is a record of another type (person), not of the type merged here (institution)" in (
+        response.text
+    )
     assert Institution.objects.filter(pk=twins["other"].pk).exists()
     assert Person.objects.filter(pk=person.pk).exists()
 

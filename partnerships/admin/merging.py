@@ -85,7 +85,8 @@ class MergeForm(forms.Form):
                     }
                 )
         if kind != self.model.ADDRESSED_AS:
-            noun = AddressedModel(kind).label if kind in AddressedModel.values else kind
+            # Named as the model names itself, in lower case, like the type merged here.
+            noun = model_of(kind)._meta.verbose_name if kind in AddressedModel.values else kind
             raise forms.ValidationError(
                 {
                     "keep_address": gettext(

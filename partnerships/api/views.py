@@ -33,8 +33,6 @@ from partnerships.filters import (
 )
 from partnerships.models import (
     Agreement,
-    AgreementFocusArea,
-    AgreementParty,
     DirectoryVersion,
     FocusArea,
     Institution,
@@ -42,7 +40,12 @@ from partnerships.models import (
     Participation,
     Person,
 )
-from partnerships.models.querysets import by_signing_date, grouped, in_order_of
+from partnerships.models.querysets import (
+    by_signing_date,
+    fields_by_agreement,
+    in_order_of,
+    parties_by_agreement,
+)
 from partnerships.open_data import exports  # documented on the API page
 from partnerships.open_data.views import UNKNOWN_PARAMETER, filter_errors, unknown_parameters
 from partnerships.site import absolute_url
@@ -205,19 +208,8 @@ class AgreementViewSet(DirectoryViewSet):
 
     def decorate(self, records):
         ids = [record.pk for record in records]
-        # As ``for_list()`` orders them: parties as the source names them, fields by name.
-        parties = grouped(
-            AgreementParty.objects.filter(agreement_id__in=ids)
-            .order_by("agreement_id", "order", "id")
-            .values_list(
-                "agreement_id", "institution__slug", "institution__name", "institution__kind"
-            )
-        )
-        fields = grouped(
-            AgreementFocusArea.objects.filter(agreement_id__in=ids)
-            .order_by("agreement_id", "focus_area__name")
-            .values_list("agreement_id", "focus_area__slug", "focus_area__name")
-        )
+        parties = parties_by_agreement(ids)
+        fields = fields_by_agreement(ids)
         for record in records:
             record.listed_parties = [
                 {"institution": {"slug": slug, "name": name, "kind": kind}}

@@ -2,7 +2,10 @@
 
 from collections import defaultdict
 
+from django.apps import apps
+from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Lower, NullIf
 
 from .common import AgreementStatus, NaturalKeyQuerySet, reads_chinese
@@ -53,6 +56,43 @@ def grouped(queryset, sort=None):
         for values in groups.values():
             values.sort(key=sort)
     return groups
+
+
+def among(ids):
+    """``ids`` for an ``__in`` lookup: on PostgreSQL, one array parameter rather than one
+    parameter per id, which costs the ORM and the database driver more than the query."""
+    ids = list(ids)
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
+    return ids
+
+
+def parties_by_agreement(agreement_ids):
+    """``{agreement id: [(slug, name, kind), …]}``, in the order the source names them.
+
+    The one reading of listed agreements' parties, for the API's lists and the downloads.
+    """
+    party = apps.get_model("partnerships", "AgreementParty")
+    return grouped(
+        party.objects.filter(agreement_id__in=among(agreement_ids))
+        .order_by("agreement_id", "order", "id")
+        .values_list("agreement_id", "institution__slug", "institution__name", "institution__kind")
+    )
+
+
+def fields_by_agreement(agreement_ids):
+    """``{agreement id: [(slug, name), …]}`` by name, for the API's lists and the downloads.
+
+    Sorted here by code point, not by the database's collation, so that both databases
+    give the same order.
+    """
+    link = apps.get_model("partnerships", "AgreementFocusArea")
+    return grouped(
+        link.objects.filter(agreement_id__in=among(agreement_ids))
+        .order_by()
+        .values_list("agreement_id", "focus_area__slug", "focus_area__name"),
+        sort=lambda field: field[1],
+    )
 
 
 class ByReaderName:

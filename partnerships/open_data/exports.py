@@ -18,9 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection
 from django.db.models import F
-from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
@@ -35,8 +33,6 @@ from partnerships.filters import (
 from partnerships.in_force import status_of
 from partnerships.models import (
     Agreement,
-    AgreementFocusArea,
-    AgreementParty,
     AgreementSource,
     EstablishedBody,
     FocusArea,
@@ -46,7 +42,7 @@ from partnerships.models import (
     Position,
 )
 from partnerships.models.common import partial_date_iso
-from partnerships.models.querysets import grouped
+from partnerships.models.querysets import among, fields_by_agreement, grouped, parties_by_agreement
 from partnerships.open_data.timestamps import format_timestamp
 
 # Rows read, and completed with their related lists, at a time. The chunk is most of the
@@ -235,25 +231,25 @@ AGREEMENT_COLUMNS = (
     Column(
         "party_names",
         _("Names of the parties, in the order the source names them."),
-        lambda r, c: [name for name, _ in r["parties"]],
+        lambda r, c: [name for _, name, _ in r["parties"]],
         many=True,
     ),
     Column(
         "party_slugs",
         _("Identifiers of the parties, in the same order as party_names."),
-        lambda r, c: [slug for _, slug in r["parties"]],
+        lambda r, c: [slug for slug, _, _ in r["parties"]],
         many=True,
     ),
     Column(
         "field_names",
         _("Fields (focus areas) the agreement covers."),
-        lambda r, c: [name for name, _ in r["fields"]],
+        lambda r, c: [name for _, name in r["fields"]],
         many=True,
     ),
     Column(
         "field_slugs",
         _("Identifiers of the fields, in the same order as field_names."),
-        lambda r, c: [slug for _, slug in r["fields"]],
+        lambda r, c: [slug for slug, _ in r["fields"]],
         many=True,
     ),
     Column(
@@ -464,15 +460,6 @@ def read(queryset, names, attach=None):
     yield from chunk
 
 
-def among(ids):
-    """``ids`` for an ``__in`` lookup: on PostgreSQL, one array parameter rather than one
-    parameter per id, which costs the ORM and the database driver more than the query."""
-    ids = list(ids)
-    if connection.vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
-    return ids
-
-
 def _first(item):
     return item[0]
 
@@ -498,19 +485,8 @@ AGREEMENT_NAMES = (
 
 def attach_agreement_lists(chunk):
     ids = [row["pk"] for row in chunk]
-    # Parties in the order the source names them, as ``for_list()`` prefetches them.
-    parties = grouped(
-        AgreementParty.objects.filter(agreement_id__in=among(ids))
-        .order_by("agreement_id", "order", "id")
-        .values_list("agreement_id", "institution__name", "institution__slug")
-    )
-    # Sorted here, by code point, as the downloads always sorted them (not by collation).
-    fields = grouped(
-        AgreementFocusArea.objects.filter(agreement_id__in=among(ids))
-        .order_by()
-        .values_list("agreement_id", "focus_area__name", "focus_area__slug"),
-        sort=_first,
-    )
+    parties = parties_by_agreement(ids)
+    fields = fields_by_agreement(ids)
     bodies = grouped(
         EstablishedBody.objects.filter(agreement_id__in=among(ids))
         .order_by()
