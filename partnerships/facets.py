@@ -194,9 +194,9 @@ def agreement_facets(filterset, focus_areas):
     )
     names = {
         institution.slug: institution.reader_name
-        for institution in Institution.objects.filter(
-            slug__in=[slug for slug, _count in rows]
-        ).only("slug", "name", "name_zh_hans")
+        for institution in Institution.objects.visible_to(_user(filterset))
+        .filter(slug__in=[slug for slug, _count in rows])
+        .only("slug", "name", "name_zh_hans")
     }
     facets.append(Facet("institution", _("Institution"), _options(rows, selected, names)))
 
@@ -280,6 +280,11 @@ def person_facets(filterset):
     return [Facet("role", _("Role at a signing"), options)]
 
 
+def _user(filterset):
+    request = getattr(filterset, "request", None)
+    return getattr(request, "user", None)
+
+
 FILTER_LABEL_MODELS = {"institution": Institution, "person": Person, "field": FocusArea}
 
 
@@ -295,7 +300,11 @@ def active_filters(filterset, params, known_labels=None):
         labels = known_labels.get(name)
         if labels is None and name in FILTER_LABEL_MODELS:
             model = FILTER_LABEL_MODELS[name]
-            found = model.objects.filter(slug__in=values)
+            # A record readers may not see is named nowhere, not even in a chip.
+            records = model.objects.all() if model is FocusArea else model.objects
+            if model is not FocusArea:
+                records = records.visible_to(_user(filterset))
+            found = records.filter(slug__in=values)
             labels = {record.slug: record.reader_name for record in found}
         elif labels is None:
             form_field = filterset.form.fields[name]

@@ -144,13 +144,14 @@ def _plan_fallback(query, name_field):
     return SearchPlan(condition=condition, rank=rank, order=("-rank", name_field, "pk"))
 
 
-def suggestions(model, query, limit=5):
-    """Names close to a query that found nothing, for "did you mean"."""
+def suggestions(queryset, query, limit=5):
+    """Names among ``queryset`` (what the reader may see) close to a query that found
+    nothing, for "did you mean"."""
     query = (query or "").strip()
     if not query or connection.vendor != "postgresql":
         return []
     return list(
-        model.objects.annotate(similarity=TrigramWordSimilarity(query, "search_document"))
+        queryset.annotate(similarity=TrigramWordSimilarity(query, "search_document"))
         .filter(similarity__gt=0.3)
         .order_by("-similarity")
         .values_list("name", flat=True)[:limit]

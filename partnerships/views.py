@@ -32,7 +32,7 @@ from .models import (
     Position,
     Source,
 )
-from .models.querysets import by_signing_date, in_order_of
+from .models.querysets import by_signing_date, in_order_of, public_condition, sees_drafts
 from .open_data.exports import neutralise
 from .open_data.views import unknown_parameters
 from .site import absolute_url
@@ -189,7 +189,7 @@ class InstitutionListView(FacetedListView):
     filterset_class = InstitutionFilterSet
 
     def get_queryset(self):
-        return Institution.objects.prefetch_related("names").by_name()
+        return Institution.objects.visible_to(self.request.user).prefetch_related("names").by_name()
 
     def get_facets(self, filterset):
         return facets.institution_facets(filterset)
@@ -203,7 +203,11 @@ class PersonListView(FacetedListView):
     filterset_class = PersonFilterSet
 
     def get_queryset(self):
-        return Person.objects.for_page().by_name()
+        return (
+            Person.objects.visible_to(self.request.user)
+            .for_page(public_positions=not sees_drafts(self.request.user))
+            .by_name()
+        )
 
     def get_facets(self, filterset):
         return facets.person_facets(filterset)
@@ -277,11 +281,19 @@ def _group_by_role(participations):
 
 class InstitutionDetailView(DetailView):
     template_name = "partnerships/institution_detail.html"
-    queryset = Institution.objects.prefetch_related(
-        "names",
-        Prefetch("relations_from", queryset=InstitutionRelation.objects.select_related("object")),
-        Prefetch("relations_to", queryset=InstitutionRelation.objects.select_related("subject")),
-    )
+
+    def get_queryset(self):
+        # Readers see links to public institutions only; editors every link.
+        relations = InstitutionRelation.objects.all()
+        if not sees_drafts(self.request.user):
+            relations = relations.filter(public_condition(Institution, via="subject__")).filter(
+                public_condition(Institution, via="object__")
+            )
+        return Institution.objects.visible_to(self.request.user).prefetch_related(
+            "names",
+            Prefetch("relations_from", queryset=relations.select_related("object")),
+            Prefetch("relations_to", queryset=relations.select_related("subject")),
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -306,6 +318,8 @@ class InstitutionDetailView(DetailView):
 
         partners = caching.cached("institution-stats", (institution.pk,), partners_and_years)
         positions = Position.objects.filter(institution=institution)
+        if not sees_drafts(self.request.user):
+            positions = positions.filter(public_condition(Person, via="person__"))
         context.update(
             agreements_page=page,
             notices=[notice] if notice else [],
@@ -331,14 +345,16 @@ class InstitutionDetailView(DetailView):
 
 class PersonDetailView(DetailView):
     template_name = "partnerships/person_detail.html"
-    queryset = Person.objects.prefetch_related(
-        Prefetch(
-            "positions",
-            queryset=Position.objects.select_related("institution", "source").order_by(
-                "-as_of", "institution__name"
-            ),
+
+    def get_queryset(self):
+        positions = Position.objects.select_related("institution", "source").order_by(
+            "-as_of", "institution__name"
         )
-    )
+        if not sees_drafts(self.request.user):
+            positions = positions.filter(public_condition(Institution, via="institution__"))
+        return Person.objects.visible_to(self.request.user).prefetch_related(
+            Prefetch("positions", queryset=positions)
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -413,7 +429,7 @@ def home(request):
                     )
                 )
             ).count(),
-            "people": Person.objects.count(),
+            "people": Person.objects.public().count(),
             "fields": FocusArea.objects.count(),
             "top_institutions": list(top_institutions),
         }
@@ -458,14 +474,16 @@ def search_everything(request):
             (
                 _("Institutions"),
                 "institution-list",
-                Institution.objects.prefetch_related("names"),
+                Institution.objects.visible_to(request.user).prefetch_related("names"),
                 "name",
                 Institution.objects.agreement_counts,
             ),
             (
                 _("People"),
                 "person-list",
-                Person.objects.for_page(),
+                Person.objects.visible_to(request.user).for_page(
+                    public_positions=not sees_drafts(request.user)
+                ),
                 "family_name",
                 Person.objects.agreement_counts,
             ),
@@ -500,7 +518,11 @@ def search_everything(request):
                     "results": rows,
                 }
             )
-    suggestions = search.suggestions(Institution, query) if query and not total else []
+    suggestions = (
+        search.suggestions(Institution.objects.visible_to(request.user), query)
+        if query and not total
+        else []
+    )
     return render(
         request,
         "search.html",

@@ -205,7 +205,9 @@ def test_a_dropped_or_corrected_fact_is_saved_as_the_editor_left_it(editor_clien
 
     editor_client.post(URL, review_data(response, review))
     agreement = Agreement.objects.get(status=AgreementStatus.DRAFT)
-    proposed = [form.initial["focus_area"].name for form in response.context["focus_areas"]]
+    proposed = [
+        form.initial["focus_area"].name for form in response.context["focus_areas"].initial_forms
+    ]
     saved = [link.focus_area.name for link in agreement.focus_links.all()]
     assert proposed[0] not in saved and len(saved) == len(proposed) - 1
     assert agreement.established_bodies.get().name == "Wessex Centre for Clinical Research (WCCR)"

@@ -9,6 +9,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from partnerships.curation.duplicates import person_duplicates
 from partnerships.curation.people import new_person, read_printed_name
 from partnerships.forms import AgreementPartyFormSet, EditorInlineFormSet
 from partnerships.models import (
@@ -32,6 +33,7 @@ from .base import (
     TEXT_AREAS,
     EditorAdmin,
     EditorInline,
+    duplicates_warning,
 )
 from .press_release import PressReleaseDraftMixin
 
@@ -96,6 +98,12 @@ class ParticipationForm(forms.ModelForm):
         max_length=200,
         help_text=_("The name as printed, e.g. Prof. FU Wei or Nancy IP: created on save."),
     )
+    # Shown (as a box to tick) only once the typed name was found alike to someone's.
+    new_person_is_new = forms.BooleanField(
+        required=False,
+        widget=forms.HiddenInput,
+        label=_("None of these is this person: create a new one"),
+    )
     new_title = forms.CharField(
         label=_("title then"),
         required=False,
@@ -128,8 +136,21 @@ class ParticipationForm(forms.ModelForm):
             self.add_error("new_person", gettext("Choose a person or type a new one, not both."))
         elif not person and not typed and not self.errors:
             self.add_error("person", gettext("Choose the person, or type a new person’s name."))
-        if typed and read_printed_name(typed) is None:
+        printed = read_printed_name(typed) if typed else None
+        if typed and printed is None:
             self.add_error("new_person", gettext("Type the person’s name."))
+        elif printed and not person and not cleaned_data.get("new_person_is_new"):
+            found = person_duplicates(printed.family_name, printed.given_name)
+            if found:
+                self.fields["new_person_is_new"].widget = forms.CheckboxInput()
+                self.add_error(
+                    "new_person",
+                    duplicates_warning(
+                        found,
+                        self.fields["new_person_is_new"].label,
+                        gettext("choose that person above and clear the typed name"),
+                    ),
+                )
         if title and cleaned_data.get("position"):
             self.add_error("new_title", gettext("Choose a position or type a new title, not both."))
         if title and not (cleaned_data.get("new_title_at") or cleaned_data.get("on_behalf_of")):
@@ -148,7 +169,7 @@ class ParticipationInline(admin.StackedInline):
     show_change_link = True
     # Stacked, a few fields a line: the row fits a 1,366 px screen.
     fields = [
-        ("person", "new_person", "role"),
+        ("person", "new_person", "new_person_is_new", "role"),
         ("on_behalf_of", "order"),
         ("position", "new_title", "new_title_at"),
         ("source", "quote"),

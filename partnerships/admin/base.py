@@ -68,6 +68,15 @@ class EditorInline(admin.TabularInline):
     show_change_link = True
 
 
+class StartsNotPublic:
+    """For the institution and person admins: a record an editor adds is not public on its
+    own (the box starts unticked); it becomes public with the first published agreement it
+    belongs to, or when an editor ticks the box."""
+
+    def get_changeform_initial_data(self, request):
+        return {"published": False, **super().get_changeform_initial_data(request)}
+
+
 class DuplicateWarningForm(forms.ModelForm):
     """An add form that warns of records that may already be in the directory.
 
@@ -91,26 +100,40 @@ class DuplicateWarningForm(forms.ModelForm):
         found = self.possible_duplicates(cleaned_data)
         if found:
             self.fields["not_a_duplicate"].widget = forms.CheckboxInput()
-            raise ValidationError(
-                format_html(
-                    gettext(
-                        "This may already be in the directory: {}. Open them to check (each "
-                        "opens in a new tab); if it is one of them, use that record instead. "
-                        "If not, tick “{}” below and save again."
-                    ),
-                    format_html_join(
-                        "; ",
-                        '<a href="{}" target="_blank">{}</a> ({})',
-                        (
-                            (admin_change_url(candidate.record), candidate.record, candidate.reason)
-                            for candidate in found
-                        ),
-                    ),
-                    self.fields["not_a_duplicate"].label,
-                ),
-                code="possible_duplicate",
-            )
+            raise duplicates_warning(found, self.fields["not_a_duplicate"].label)
         return cleaned_data
+
+
+def duplicates_warning(found, confirm_label, use_instead=None):
+    """The warning an editor gets about likely duplicates: each candidate linked (a new
+    tab) with its slug and why it looks alike, and the box to tick to create anyway."""
+    if use_instead is None:
+        use_instead = gettext("use that record instead")
+    return ValidationError(
+        format_html(
+            gettext(
+                "This may already be in the directory: {}. Open them to check (each opens "
+                "in a new tab); if it is one of them, {}. If not, "
+                "tick “{}” and save again."
+            ),
+            format_html_join(
+                gettext("; "),
+                '<a href="{}" target="_blank">{}</a> ' + gettext("(slug {}; {})"),
+                (
+                    (
+                        admin_change_url(candidate.record),
+                        candidate.record,
+                        candidate.record.slug,
+                        candidate.reason,
+                    )
+                    for candidate in found
+                ),
+            ),
+            use_instead,
+            confirm_label,
+        ),
+        code="possible_duplicate",
+    )
 
 
 def admin_change_url(record):

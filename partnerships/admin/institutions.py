@@ -8,7 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from partnerships.curation.duplicates import institution_duplicates
 from partnerships.models import Institution, InstitutionName, InstitutionRelation, Position
 
-from .base import AUDIT_FIELDS, RECORD_FIELDSET, EditorAdmin, EditorInline, WarnsOfDuplicates
+from .base import (
+    AUDIT_FIELDS,
+    RECORD_FIELDSET,
+    EditorAdmin,
+    EditorInline,
+    StartsNotPublic,
+    WarnsOfDuplicates,
+)
 from .merging import MergeableAdmin
 
 NAME_RULES = _(
@@ -58,15 +65,21 @@ class InstitutionPositionInline(EditorInline):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(MergeableAdmin, WarnsOfDuplicates, EditorAdmin):
+class InstitutionAdmin(MergeableAdmin, StartsNotPublic, WarnsOfDuplicates, EditorAdmin):
     list_display = ["name", "acronyms", "kind", "place", "agreement_count", "ror_id"]
     ordering = ["name"]  # Explicit: a default ordering is dropped by GROUP BY.
-    list_filter = ["kind", "country", "region"]
+    list_filter = ["kind", "published", "country", "region"]
     search_fields = ["name", "names__name", "slug", "city", "ror_id", "wikidata_id"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = AUDIT_FIELDS
     fieldsets = [
-        (None, {"fields": ["name", "slug", "kind", "description"], "description": NAME_RULES}),
+        (
+            None,
+            {
+                "fields": ["name", "slug", "kind", "description", "published"],
+                "description": NAME_RULES,
+            },
+        ),
         (_("Place"), {"fields": [("city", "region", "country")]}),
         (
             _("Identifiers"),

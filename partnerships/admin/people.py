@@ -13,6 +13,7 @@ from .base import (
     RECORD_FIELDSET,
     EditorAdmin,
     EditorInline,
+    StartsNotPublic,
     WarnsOfDuplicates,
 )
 from .merging import MergeableAdmin
@@ -48,11 +49,11 @@ class PersonNameInline(EditorInline):
 
 
 @admin.register(Person)
-class PersonAdmin(MergeableAdmin, WarnsOfDuplicates, EditorAdmin):
+class PersonAdmin(MergeableAdmin, StartsNotPublic, WarnsOfDuplicates, EditorAdmin):
     list_display = ["display_name", "native_name", "honorifics", "positions", "agreement_count"]
     ordering = ["family_name", "given_name"]  # Explicit: dropped by GROUP BY otherwise.
     search_fields = ["family_name", "given_name", "native_name", "slug", "other_names__name"]
-    list_filter = ["name_order"]
+    list_filter = ["name_order", "published"]
     prepopulated_fields = {"slug": ["family_name", "given_name"]}
     readonly_fields = AUDIT_FIELDS
     fieldsets = [
@@ -65,6 +66,7 @@ class PersonAdmin(MergeableAdmin, WarnsOfDuplicates, EditorAdmin):
                     "slug",
                     "native_name",
                     "honorifics",
+                    "published",
                 ],
                 "description": NAME_RULES,
             },

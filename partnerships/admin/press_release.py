@@ -21,6 +21,7 @@ from partnerships.curation.forms import (
     PersonFormSet,
     initial_from_draft,
     reviewed_from_forms,
+    warn_of_duplicates,
 )
 from partnerships.curation.save import save_reviewed_draft
 from partnerships.curation.text import DraftInputError, split_sentences
@@ -89,7 +90,11 @@ class PressReleaseDraftMixin:
         }
         text = request.POST.get("text", "")
         save_errors = []
-        if all(form.is_valid() for form in forms.values()) and self._parties_agree(forms):
+        if (
+            all(form.is_valid() for form in forms.values())
+            and self._parties_agree(forms)
+            and warn_of_duplicates(forms["parties"], forms["people"])
+        ):
             reviewed = reviewed_from_forms(
                 forms["agreement_form"],
                 forms["parties"],

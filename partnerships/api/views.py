@@ -45,6 +45,7 @@ from partnerships.models.querysets import (
     fields_by_agreement,
     in_order_of,
     parties_by_agreement,
+    public_condition,
 )
 from partnerships.open_data import exports  # documented on the API page
 from partnerships.open_data.views import UNKNOWN_PARAMETER, filter_errors, unknown_parameters
@@ -231,17 +232,15 @@ class InstitutionViewSet(DirectoryViewSet):
     detail_serializer_class = serializers.InstitutionDetailSerializer
 
     def get_queryset(self):
-        institutions = Institution.objects.in_name_order()
+        institutions = Institution.objects.public().in_name_order()
         if self.action == "retrieve":
+            # Links to institutions readers may not see yet are left out.
+            relations = InstitutionRelation.objects.filter(
+                public_condition(Institution, via="subject__")
+            ).filter(public_condition(Institution, via="object__"))
             return institutions.prefetch_related(
-                Prefetch(
-                    "relations_from",
-                    queryset=InstitutionRelation.objects.select_related("object"),
-                ),
-                Prefetch(
-                    "relations_to",
-                    queryset=InstitutionRelation.objects.select_related("subject"),
-                ),
+                Prefetch("relations_from", queryset=relations.select_related("object")),
+                Prefetch("relations_to", queryset=relations.select_related("subject")),
             )
         return institutions
 
@@ -255,7 +254,7 @@ class PersonViewSet(DirectoryViewSet):
     detail_serializer_class = serializers.PersonDetailSerializer
 
     def get_queryset(self):
-        people = Person.objects.in_name_order()
+        people = Person.objects.public().in_name_order(public_positions=True)
         if self.action == "retrieve":
             return people.prefetch_related(
                 Prefetch(

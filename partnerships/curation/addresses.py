@@ -36,6 +36,27 @@ def remember_old_slug(sender, instance, created, raw=False, **kwargs):
     SlugRedirect.objects.filter(model=model, old_slug=instance.slug).delete()
 
 
+def remember_old_slugs(model, old_slugs, using="default"):
+    """After ``QuerySet.update()`` wrote slugs (``DirectoryQuerySet``): what
+    :func:`remember_old_slug` does for one save, for ``{pk: slug before}``."""
+    if not issubclass(model, KeepsOldAddresses) or not old_slugs:
+        return
+    redirects = SlugRedirect.objects.using(using)
+    kind = model.ADDRESSED_AS
+    now = dict(
+        model._base_manager.using(using).filter(pk__in=list(old_slugs)).values_list("pk", "slug")
+    )
+    changed = {pk: slug for pk, slug in now.items() if slug != old_slugs[pk] and old_slugs[pk]}
+    for pk in changed:
+        redirects.update_or_create(
+            model=kind,
+            old_slug=old_slugs[pk],
+            defaults={"object_id": pk, "reason": "renamed"},
+        )
+    # The new slugs are live again: they must not lead elsewhere.
+    redirects.filter(model=kind, old_slug__in=list(changed.values())).delete()
+
+
 def connect():
     post_save.connect(remember_old_slug, dispatch_uid="remember-old-slug")
 

@@ -15,6 +15,7 @@ from partnerships.models import (
     Institution,
     InstitutionKind,
     NameOrder,
+    Person,
 )
 from partnerships.models.institutions import country_choices
 
@@ -143,7 +144,33 @@ class FactForm(forms.Form):
         return self.is_valid() and self.cleaned_data.get("keep")
 
 
-class PartyForm(FactForm):
+class CreatesRecords(FactForm):
+    """A row that may create a new record: warned of near-duplicates at save time."""
+
+    # Shown (as a box to tick) only once the row was found alike to a directory record.
+    not_a_duplicate = forms.BooleanField(
+        required=False,
+        widget=forms.HiddenInput,
+        label=_("None of these: create a new record"),
+    )
+
+    def warn_of(self, found, use_instead):
+        from partnerships.admin.base import duplicates_warning
+
+        self.fields["not_a_duplicate"].widget = forms.CheckboxInput()
+        self.add_error(
+            None, duplicates_warning(found, self.fields["not_a_duplicate"].label, use_instead)
+        )
+
+
+class PartyForm(CreatesRecords):
+    def __init__(self, *args, institutions_by_slug=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One query for the whole formset (see ``PartyFormSetBase``), not one per party.
+        self.institutions_by_slug = institutions_by_slug or (
+            lambda slug: Institution.objects.filter(slug=slug).first()
+        )
+
     name = forms.CharField(label=_("Name"), max_length=255, required=False)
     abbreviation = forms.CharField(label=_("Acronym"), max_length=255, required=False)
     existing = forms.CharField(
@@ -152,7 +179,10 @@ class PartyForm(FactForm):
         required=False,
         help_text=_("The institution already in the directory; empty creates a new one."),
     )
-    kind = forms.ChoiceField(label=_("Kind"), choices=InstitutionKind.choices)
+    # Field initials: a blank "missed row" left as it came counts as unchanged (skipped).
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=InstitutionKind.choices, initial=InstitutionKind.UNIVERSITY
+    )
     city = forms.CharField(label=_("City"), max_length=100, required=False)
     country = forms.ChoiceField(
         label=_("Country"), choices=[("", _("Not stated")), *country_choices()], required=False
@@ -164,7 +194,7 @@ class PartyForm(FactForm):
             return cleaned
         slug = cleaned.get("existing", "").strip()
         if slug:
-            institution = Institution.objects.filter(slug=slug).first()
+            institution = self.institutions_by_slug(slug)
             if institution is None:
                 self.add_error(
                     "existing", gettext("No institution has the slug “%(slug)s”.") % {"slug": slug}
@@ -176,11 +206,22 @@ class PartyForm(FactForm):
         return cleaned
 
 
-class PersonForm(FactForm):
+class PersonForm(CreatesRecords):
     printed = forms.CharField(label=_("Name as printed"), max_length=200, required=False)
+    existing = forms.CharField(
+        label=_("Directory record (slug)"),
+        max_length=120,
+        required=False,
+        help_text=_(
+            "The person already in the directory; empty reuses one of the same name "
+            "or creates a new one."
+        ),
+    )
     family_name = forms.CharField(label=_("Family name"), max_length=100, required=False)
     given_name = forms.CharField(label=_("Given name"), max_length=100, required=False)
-    name_order = forms.ChoiceField(label=_("Name order"), choices=NameOrder.choices)
+    name_order = forms.ChoiceField(
+        label=_("Name order"), choices=NameOrder.choices, initial=NameOrder.FAMILY_FIRST
+    )
     honorifics = forms.CharField(label=_("Honorifics"), max_length=100, required=False)
     title = forms.CharField(label=_("Title at the signing"), max_length=200, required=False)
     institution = forms.CharField(label=_("Institution"), max_length=255, required=False)
@@ -202,6 +243,12 @@ class PersonForm(FactForm):
         cleaned = super().clean()
         if not cleaned.get("keep"):
             return cleaned
+        slug = cleaned.get("existing", "").strip()
+        cleaned["person"] = Person.objects.filter(slug=slug).first() if slug else None
+        if slug and cleaned["person"] is None:
+            self.add_error(
+                "existing", gettext("No person has the slug “%(slug)s”.") % {"slug": slug}
+            )
         if not cleaned.get("family_name"):
             if cleaned.get("printed"):
                 parsed = parse_person_name(cleaned["printed"])
@@ -225,20 +272,44 @@ class PersonForm(FactForm):
 
 
 class FocusAreaForm(FactForm):
-    focus_area = forms.ModelChoiceField(
-        label=_("Field"), queryset=FocusArea.objects.order_by("name"), required=False
+    # A plain choice of ids, filled once per formset (``FocusAreaFormSetBase``): a
+    # ModelChoiceField would read the whole field tree again for every row.
+    focus_area = forms.TypedChoiceField(
+        label=_("Field"), choices=(), coerce=int, empty_value=None, required=False
     )
+
+    def __init__(self, *args, focus_areas=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.focus_areas = focus_areas if focus_areas is not None else _focus_areas()
+        self.fields["focus_area"].choices = [("", "---------")] + [
+            (area.pk, str(area)) for area in self.focus_areas.values()
+        ]
+
+    def get_initial_for_field(self, field, field_name):
+        # The proposal names a FocusArea; the choice is by id.
+        value = super().get_initial_for_field(field, field_name)
+        return value.pk if isinstance(value, FocusArea) else value
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("focus_area") is not None:
+            cleaned["focus_area"] = self.focus_areas.get(cleaned["focus_area"])
         if cleaned.get("keep") and not cleaned.get("focus_area"):
             self.add_error("focus_area", gettext("Choose the field, or untick Keep."))
         return cleaned
 
 
+def _focus_areas():
+    return {area.pk: area for area in FocusArea.objects.order_by("name")}
+
+
 class EstablishedForm(FactForm):
     name = forms.CharField(label=_("Name"), max_length=250, required=False)
-    kind = forms.ChoiceField(label=_("Kind"), choices=EstablishedBodyKind.choices)
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=EstablishedBodyKind.choices,
+        initial=EstablishedBodyKind.choices[0][0],
+    )
     planned = forms.BooleanField(label=_("Announced as a plan"), required=False)
 
     def clean(self):
@@ -248,10 +319,47 @@ class EstablishedForm(FactForm):
         return cleaned
 
 
-PartyFormSet = forms.formset_factory(PartyForm, extra=0)
-PersonFormSet = forms.formset_factory(PersonForm, extra=0)
-FocusAreaFormSet = forms.formset_factory(FocusAreaForm, extra=0)
-EstablishedFormSet = forms.formset_factory(EstablishedForm, extra=0)
+class PartyFormSetBase(forms.BaseFormSet):
+    """Reads the institutions every row names by slug in one query."""
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "institutions_by_slug": self._institution}
+
+    def _institution(self, slug):
+        if not hasattr(self, "_institutions"):
+            slugs = set()
+            for index in range(self.total_form_count()):
+                key = f"{self.add_prefix(index)}-existing"
+                value = self.data.get(key) if self.is_bound else None
+                if value is None and index < len(self.initial or []):
+                    value = self.initial[index].get("existing")
+                if value:
+                    slugs.add(value.strip())
+            self._institutions = {
+                institution.slug: institution
+                for institution in Institution.objects.filter(slug__in=slugs)
+            }
+        return self._institutions.get(slug)
+
+
+class FocusAreaFormSetBase(forms.BaseFormSet):
+    """Reads the field tree once for every row."""
+
+    def get_form_kwargs(self, index):
+        if not hasattr(self, "_focus_areas"):
+            self._focus_areas = _focus_areas()
+        return {**super().get_form_kwargs(index), "focus_areas": self._focus_areas}
+
+
+# A few blank rows under the proposed ones: a party, person or field the reading missed
+# is added by typing it there (no JavaScript). A blank row left as it came is skipped.
+MISSED_ROWS = 2
+PartyFormSet = forms.formset_factory(PartyForm, formset=PartyFormSetBase, extra=MISSED_ROWS)
+PersonFormSet = forms.formset_factory(PersonForm, extra=MISSED_ROWS)
+FocusAreaFormSet = forms.formset_factory(
+    FocusAreaForm, formset=FocusAreaFormSetBase, extra=MISSED_ROWS
+)
+EstablishedFormSet = forms.formset_factory(EstablishedForm, extra=1)
 
 
 def initial_from_draft(draft):
@@ -329,6 +437,36 @@ def initial_from_draft(draft):
     return agreement, parties, people, focus_areas, established
 
 
+def warn_of_duplicates(party_forms, people_forms):
+    """Before one save: each new institution and new person a kept row would create,
+    checked against the directory (``duplicates.py``). A row alike to a record gets a
+    warning naming it, to use instead (its slug) or to confirm; ``True`` if none did."""
+    from .duplicates import institution_duplicates, person_duplicates
+    from .save import _find_person
+
+    clear = True
+    for form in party_forms:
+        row = form.cleaned_data
+        if not row.get("keep") or row.get("institution") or row.get("not_a_duplicate"):
+            continue
+        typed = [row["abbreviation"]] if row.get("abbreviation") else []
+        found = institution_duplicates(row["name"], typed)
+        if found:
+            form.warn_of(found, gettext("put its slug in “Directory record” to use it"))
+            clear = False
+    for form in people_forms:
+        row = form.cleaned_data
+        if not row.get("keep") or row.get("person") or row.get("not_a_duplicate"):
+            continue
+        if _find_person(ReviewedPerson("", row["family_name"], row["given_name"], "")):
+            continue  # The same name, normalised: that person is reused.
+        found = person_duplicates(row["family_name"], row["given_name"])
+        if found:
+            form.warn_of(found, gettext("put its slug in “Directory record” to use it"))
+            clear = False
+    return clear
+
+
 def reviewed_from_forms(agreement_form, party_forms, people_forms, field_forms, body_forms):
     """The kept facts of valid review forms, ready for ``save_reviewed_draft``."""
     data = agreement_form.cleaned_data
@@ -365,6 +503,7 @@ def reviewed_from_forms(agreement_form, party_forms, people_forms, field_forms, 
                 roles={role: row["role_quotes"].get(role, row["quote"]) for role in row["roles"]},
                 on_behalf_of=row["on_behalf_of"] if "signatory" in row["roles"] else "",
                 quote=row["quote"],
+                existing=row.get("person"),
             )
         )
     return ReviewedDraft(

@@ -54,6 +54,8 @@ def new_person(printed, as_printed=""):
         given_name=printed.given_name,
         name_order=printed.name_order,
         honorifics=printed.honorifics,
+        # Public once an agreement they took part in is published.
+        published=False,
     )
     if as_printed and as_printed != person.display_name:
         PersonName.objects.create(person=person, name=as_printed)

@@ -73,6 +73,7 @@ class ReviewedPerson:
     roles: dict = field(default_factory=dict)  # draft role -> quote
     on_behalf_of: str = ""  # a party's name
     quote: str = ""
+    existing: Person | None = None  # the directory record the editor chose
 
 
 @dataclass
@@ -216,6 +217,9 @@ def _institution(party, source):
             kind=party.kind,
             city=party.city,
             country=party.country,
+            # Not public until an agreement it belongs to is published (or an editor
+            # publishes it): see ``querysets.public_condition``.
+            published=False,
         ),
         f"New institution {party.name}",
     )
@@ -245,7 +249,7 @@ def _find_person(person):
 
 
 def _person_and_roles(agreement, person, institutions, source, order):
-    record = _find_person(person)
+    record = person.existing or _find_person(person)
     if record is None:
         record = _saved(
             Person(
@@ -254,6 +258,7 @@ def _person_and_roles(agreement, person, institutions, source, order):
                 given_name=person.given_name,
                 name_order=person.name_order,
                 honorifics=person.honorifics,
+                published=False,
             ),
             f"Person {person.printed}",
         )

@@ -46,3 +46,7 @@ class SlugRedirect(models.Model):
 
     def __str__(self):
         return f"/{self.model}/{self.old_slug}/ → record {self.object_id}"
+
+    def natural_key(self):
+        # Backups name the row by its address; its record is named by slug beside it.
+        return (self.model, self.old_slug)

@@ -18,6 +18,14 @@ class AgreementStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
+# Institutions and people: who sees a record is decided by ``querysets.public_condition``.
+PUBLISHED_HELP = _(
+    "Shown to readers even while it belongs to no published agreement. Records created "
+    "while curating start unticked: they become public with the first published agreement "
+    "they belong to (as a party, on whose behalf someone signed, or through a participant)."
+)
+
+
 class DatePrecision(models.TextChoices):
     """How much of a date a source actually states.
 
@@ -110,6 +118,17 @@ class DirectoryQuerySet(models.QuerySet):
     so that search text and cached pages follow them once the transaction commits."""
 
     def update(self, **kwargs):
+        if "slug" in kwargs and issubclass(self.model, KeepsOldAddresses):
+            # A changed slug leaves a redirect from the old address, as a save does.
+            from partnerships.curation.addresses import remember_old_slugs
+
+            old_slugs = dict(self.values_list("pk", "slug"))
+            updated = self._update_and_report(**kwargs)
+            remember_old_slugs(self.model, old_slugs, self.db)
+            return updated
+        return self._update_and_report(**kwargs)
+
+    def _update_and_report(self, **kwargs):
         from partnerships import write_path
 
         if set(kwargs) <= write_path.DERIVED_FIELDS:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from .common import (
+    PUBLISHED_HELP,
     SEARCH_COLUMNS,
     Cited,
     KeepsOldAddresses,
@@ -106,6 +107,12 @@ class Institution(NamedInTwoLanguages, KeepsOldAddresses, NaturalKeyMixin, TimeS
         help_text=_("Only when verified on Wikidata (e.g. Q15568)."),
     )
     description = models.TextField(verbose_name=_("description"), blank=True)
+    published = models.BooleanField(
+        _("public on its own"),
+        default=True,
+        db_default=True,
+        help_text=PUBLISHED_HELP,
+    )
     # Derived from the names (search_documents.py): the Simplified Chinese label, and its
     # pinyin, which pinyin search and the Chinese name order use.
     name_zh_hans = models.CharField(

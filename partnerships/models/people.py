@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .common import (
+    PUBLISHED_HELP,
     SEARCH_COLUMNS,
     Cited,
     DatePrecision,
@@ -56,6 +57,12 @@ class Person(NamedInTwoLanguages, KeepsOldAddresses, NaturalKeyMixin, TimeStampe
         max_length=100,
         blank=True,
         help_text=_("Titles the sources use (Prof., Academician); not part of the name."),
+    )
+    published = models.BooleanField(
+        _("public on its own"),
+        default=True,
+        db_default=True,
+        help_text=PUBLISHED_HELP,
     )
     # Derived (search_documents.py): the pinyin of the Chinese name, for the Chinese order.
     name_pinyin = models.CharField(max_length=1000, blank=True, editable=False)

@@ -4,7 +4,17 @@ from collections import defaultdict
 
 from django.apps import apps
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Lower, NullIf
 
@@ -42,6 +52,58 @@ def sees_drafts(user):
     """Who may see drafts, decided here only: active staff (editors). Everyone else sees
     published records; cache keys and pages ask this same question."""
     return bool(user is not None and user.is_active and user.is_staff)
+
+
+def public_condition(model, via=""):
+    """The one rule for who readers see among institutions and people: a record is public
+    when it is published on its own (every record but those created while curating) or
+    belongs to a published agreement. An institution belongs as a party, as the body on
+    whose behalf someone took part, or as the institution of a position a participant
+    held; a person by taking part. Each EXISTS is answered by the link table's foreign
+    key index; ``published`` short-circuits it for nearly every row.
+
+    ``via`` reaches the record through a relation (``"institution__"``)."""
+    from .agreements import AgreementParty, Participation
+
+    outer = OuterRef(f"{via}pk")
+    in_published = {"agreement__status": PUBLISHED}
+    if getattr(model, "__name__", model) == "Institution":
+        links = [
+            AgreementParty.objects.filter(institution=outer, **in_published),
+            Participation.objects.filter(on_behalf_of=outer, **in_published),
+            Participation.objects.filter(position__institution=outer, **in_published),
+        ]
+    else:
+        links = [Participation.objects.filter(person=outer, **in_published)]
+    condition = Q(**{f"{via}published": True})
+    for link in links:
+        condition |= Exists(link)
+    return condition
+
+
+def _positions(public_only):
+    from .people import Position
+
+    positions = Position.objects.select_related("institution")
+    if public_only:
+        positions = positions.filter(public_condition("Institution", via="institution__"))
+    return positions
+
+
+class PublicUnlessCuratedQuerySet(NaturalKeyQuerySet):
+    """Institutions and people: readers see the public ones (:func:`public_condition`),
+    editors every one, those not yet public marked as such (``is_public``)."""
+
+    def public(self):
+        return self.filter(public_condition(self.model))
+
+    def visible_to(self, user):
+        return self.with_public_flag() if sees_drafts(user) else self.public()
+
+    def with_public_flag(self):
+        return self.annotate(
+            is_public=ExpressionWrapper(public_condition(self.model), output_field=BooleanField())
+        )
 
 
 def grouped(queryset, sort=None):
@@ -190,7 +252,7 @@ class AgreementQuerySet(NaturalKeyQuerySet):
         )
 
 
-class InstitutionQuerySet(ByReaderName, NaturalKeyQuerySet):
+class InstitutionQuerySet(ByReaderName, PublicUnlessCuratedQuerySet):
     def with_agreement_counts(self):
         return self.annotate(
             agreement_count=Count(
@@ -219,34 +281,28 @@ class InstitutionQuerySet(ByReaderName, NaturalKeyQuerySet):
         )
 
 
-class PersonQuerySet(ByReaderName, NaturalKeyQuerySet):
+class PersonQuerySet(ByReaderName, PublicUnlessCuratedQuerySet):
     ENGLISH_ORDER = ("family_name", "given_name")
 
-    def for_list(self):
-        from .people import Position
-
+    def for_list(self, public_positions=False):
+        """With each person's positions; ``public_positions`` keeps only those at public
+        institutions (for readers)."""
         return self.annotate(
             agreement_count=Count(
                 "participations__agreement",
                 filter=Q(participations__agreement__status=PUBLISHED),
                 distinct=True,
             )
-        ).prefetch_related(
-            Prefetch("positions", queryset=Position.objects.select_related("institution"))
-        )
+        ).prefetch_related(Prefetch("positions", queryset=_positions(public_positions)))
 
-    def in_name_order(self):
+    def in_name_order(self, public_positions=False):
         """The people list of the API and the downloads."""
-        return self.for_list().order_by("family_name", "given_name", "pk")
+        return self.for_list(public_positions).order_by("family_name", "given_name", "pk")
 
-    def for_page(self):
+    def for_page(self, public_positions=False):
         """Like ``for_list()`` without the count, which would aggregate every person;
         count a page with :meth:`agreement_counts`."""
-        from .people import Position
-
-        return self.prefetch_related(
-            Prefetch("positions", queryset=Position.objects.select_related("institution"))
-        )
+        return self.prefetch_related(Prefetch("positions", queryset=_positions(public_positions)))
 
     def agreement_counts(self, ids):
         """``{person id: published agreements taken part in}`` for a page of people."""

@@ -38,6 +38,7 @@ from django.utils import timezone
 from partnerships import models, write_path
 from partnerships.licence import data_licence
 from partnerships.models.common import partial_date_iso
+from partnerships.models.querysets import public_condition
 from partnerships.open_data.timestamps import format_timestamp, parse_timestamp
 
 CHUNK_SIZE = 2000
@@ -58,6 +59,14 @@ def _redirects_to_published_records():
         Q(model=models.AddressedModel.AGREEMENT)
         & ~Q(object_id__in=models.Agreement.objects.published().values("pk"))
     )
+
+
+def _public_rows(model, **via):
+    """Rows of ``model`` whose institutions and people readers may see."""
+    rows = model.objects.all()
+    for key, path in via.items():
+        rows = rows.filter(public_condition("Person" if key == "person" else "Institution", path))
+    return rows
 
 
 @dataclass(frozen=True)
@@ -88,19 +97,38 @@ TABLES = (
     Table("sources", models.Source, "The documents every fact is read from."),
     Table("source_credits", models.SourceCredit, "People a source credits, as printed."),
     Table("fields", models.FocusArea, "Fields of cooperation (focus areas), two levels."),
-    Table("institutions", models.Institution, "Universities, hospitals, academies…"),
+    Table(
+        "institutions",
+        models.Institution,
+        "Universities, hospitals, academies…",
+        lambda: models.Institution.objects.public(),
+    ),
     Table(
         "institution_names",
         models.InstitutionName,
         "Other names of institutions (acronyms, aliases, labels in other languages).",
+        lambda: _public_rows(models.InstitutionName, institution="institution__"),
     ),
     Table(
         "institution_relations",
         models.InstitutionRelation,
         "Typed links between institutions: subject part of / affiliated with / related to object.",
+        lambda: _public_rows(
+            models.InstitutionRelation, institution="subject__", other_institution="object__"
+        ),
     ),
-    Table("people", models.Person, "People named in the sources."),
-    Table("positions", models.Position, "Titles people held at institutions, as of a date."),
+    Table(
+        "people",
+        models.Person,
+        "People named in the sources.",
+        lambda: models.Person.objects.public(),
+    ),
+    Table(
+        "positions",
+        models.Position,
+        "Titles people held at institutions, as of a date.",
+        lambda: _public_rows(models.Position, institution="institution__", person="person__"),
+    ),
     Table(
         "agreements",
         models.Agreement,

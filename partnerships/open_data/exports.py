@@ -42,7 +42,13 @@ from partnerships.models import (
     Position,
 )
 from partnerships.models.common import partial_date_iso
-from partnerships.models.querysets import among, fields_by_agreement, grouped, parties_by_agreement
+from partnerships.models.querysets import (
+    among,
+    fields_by_agreement,
+    grouped,
+    parties_by_agreement,
+    public_condition,
+)
 from partnerships.open_data.timestamps import format_timestamp
 
 # Rows read, and completed with their related lists, at a time. The chunk is most of the
@@ -426,11 +432,11 @@ def agreement_rows():
 
 
 def institution_rows():
-    return Institution.objects.in_name_order()
+    return Institution.objects.public().in_name_order()
 
 
 def person_rows():
-    return Person.objects.in_name_order()
+    return Person.objects.public().in_name_order()
 
 
 def field_rows():
@@ -562,6 +568,7 @@ def attach_positions(chunk):
     # as ``positions.all()`` gives them; the id settles ties.
     positions = grouped(
         Position.objects.filter(person_id__in=among(row["pk"] for row in chunk))
+        .filter(public_condition(Institution, via="institution__"))
         .order_by("person_id", "-as_of", "institution__name", "id")
         .values_list("person_id", "title", "institution__name", "institution__slug")
     )

@@ -102,7 +102,7 @@ class AgreementFeed(Feed):
 
 class InstitutionAgreementFeed(AgreementFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Institution, slug=slug)
+        return get_object_or_404(Institution.objects.public(), slug=slug)
 
     def title(self, obj=None):
         return _("New agreements of %(name)s · %(site)s") % {

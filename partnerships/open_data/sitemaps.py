@@ -30,7 +30,7 @@ class InstitutionSitemap(Sitemap):
     changefreq = "monthly"
 
     def items(self):
-        return Institution.objects.only("slug", "updated_at").order_by("pk")
+        return Institution.objects.public().only("slug", "updated_at").order_by("pk")
 
     def lastmod(self, item):
         return item.updated_at
@@ -40,7 +40,7 @@ class PersonSitemap(Sitemap):
     changefreq = "monthly"
 
     def items(self):
-        return Person.objects.only("slug", "updated_at").order_by("pk")
+        return Person.objects.public().only("slug", "updated_at").order_by("pk")
 
     def lastmod(self, item):
         return item.updated_at

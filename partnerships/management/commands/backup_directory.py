@@ -29,6 +29,9 @@ MODELS = [
     models.AgreementFocusArea,
     models.Participation,
     models.EstablishedBody,
+    # Old addresses: each names its record by the record's slug ("target"), because
+    # records are restored under new ids.
+    models.SlugRedirect,
 ]
 CHUNK_SIZE = 2000
 # Derived from the other fields; restore_directory rebuilds them.
@@ -53,15 +56,37 @@ def ordered(model):
     return queryset
 
 
+def redirect_targets():
+    """``{(addressed model, id): slug}`` of every record an old address leads to."""
+    from partnerships.curation.addresses import model_of
+
+    targets = {}
+    wanted = models.SlugRedirect.objects.values_list("model", "object_id")
+    for kind in {kind for kind, _ in wanted}:
+        ids = [pk for each, pk in wanted if each == kind]
+        for pk, slug in model_of(kind)._base_manager.filter(pk__in=ids).values_list("pk", "slug"):
+            targets[kind, pk] = slug
+    return targets
+
+
 def serialized_records():
     """Every record as a fixture object, natural keys instead of ids, read in chunks."""
     for model in MODELS:
+        targets = redirect_targets() if model is models.SlugRedirect else None
         for chunk in batched(ordered(model).iterator(chunk_size=CHUNK_SIZE), CHUNK_SIZE):
             for record in serializers.serialize(
                 "python", chunk, use_natural_foreign_keys=True, use_natural_primary_keys=True
             ):
                 for name in DERIVED_FIELDS:
                     record["fields"].pop(name, None)
+                if targets is not None:
+                    fields = record["fields"]
+                    target = targets.get((fields["model"], fields["object_id"]))
+                    if target is None:
+                        continue  # Leads to a record no longer there.
+                    # Read by restore_directory (the deserialiser ignores extra keys).
+                    record["target"] = target
+                    record.pop("pk", None)
                 yield record
 
 

@@ -1,11 +1,14 @@
 """Load a backup_directory file into an empty database, all or nothing."""
 
+import json
 from itertools import islice
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management import BaseCommand, CommandError, call_command
 from django.db import DatabaseError, transaction
+
+from partnerships.models import SlugRedirect
 
 from .backup_directory import CHUNK_SIZE, MODELS
 
@@ -29,6 +32,32 @@ def invalid_records():
                     f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()
                 )
                 yield f"{model._meta.object_name} “{record}”: {problems}"
+
+
+def lead_old_addresses_to_restored_records(source):
+    """Records come back under new ids: point each old address at its record again, by
+    the slug the backup names it by (``"target"``)."""
+    from partnerships.curation.addresses import model_of
+
+    with open(source, encoding="utf-8") as backup:
+        targets = [
+            (record["fields"]["model"], record["fields"]["old_slug"], record["target"])
+            for record in json.load(backup)
+            if record.get("model") == "partnerships.slugredirect" and "target" in record
+        ]
+    redirects = {
+        (redirect.model, redirect.old_slug): redirect for redirect in SlugRedirect.objects.all()
+    }
+    changed = []
+    for kind in {kind for kind, _, _ in targets}:
+        slugs = {target for each, _, target in targets if each == kind}
+        ids = dict(model_of(kind)._base_manager.filter(slug__in=slugs).values_list("slug", "pk"))
+        for each, old_slug, target in targets:
+            redirect = redirects.get((each, old_slug))
+            if each == kind and redirect is not None and target in ids:
+                redirect.object_id = ids[target]
+                changed.append(redirect)
+    SlugRedirect.objects.bulk_update(changed, ["object_id"], batch_size=CHUNK_SIZE)
 
 
 class Command(BaseCommand):
@@ -62,6 +91,7 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"{source} breaks a rule of the directory, so nothing was restored: {error}"
                 ) from None
+            lead_old_addresses_to_restored_records(source)
             problems = list(islice(invalid_records(), SHOWN_PROBLEMS + 1))
             if problems:
                 more = " (and more)" if len(problems) > SHOWN_PROBLEMS else ""
