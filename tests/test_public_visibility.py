@@ -193,6 +193,20 @@ def test_belonging_through_a_participation_makes_an_institution_public(db):
     assert AgreementParty.objects.count() == 1
 
 
+def test_old_slugs_of_records_not_yet_public_stay_out_of_the_dump(db):
+    """An old address would name a record readers may not see yet."""
+    institution = factories.InstitutionFactory(slug="old-name", published=False)
+    Institution.objects.filter(pk=institution.pk).update(slug="new-name")
+    old_slugs = next(table for table in dumps.TABLES if table.name == "old_slugs")
+
+    def dumped():
+        return {row["old_slug"] for row in dumps.table_rows(old_slugs)}
+
+    assert "old-name" not in dumped()
+    Institution.objects.filter(pk=institution.pk).update(published=True)
+    assert "old-name" in dumped()
+
+
 def test_a_new_institution_in_the_admin_starts_not_public(client, editor):
     client.force_login(editor)
     form = client.get(reverse("admin:partnerships_institution_add")).context["adminform"].form

@@ -54,10 +54,21 @@ def _published_agreement_rows(model):
 
 
 def _redirects_to_published_records():
-    """Old slugs of the records in the dump: an agreement's only while it is published."""
-    return models.SlugRedirect.objects.exclude(
-        Q(model=models.AddressedModel.AGREEMENT)
-        & ~Q(object_id__in=models.Agreement.objects.published().values("pk"))
+    """Old slugs of the records in the dump: an agreement's only while it is published,
+    an institution's or person's only while it is public."""
+    return (
+        models.SlugRedirect.objects.exclude(
+            Q(model=models.AddressedModel.AGREEMENT)
+            & ~Q(object_id__in=models.Agreement.objects.published().values("pk"))
+        )
+        .exclude(
+            Q(model=models.AddressedModel.INSTITUTION)
+            & ~Q(object_id__in=models.Institution.objects.public().values("pk"))
+        )
+        .exclude(
+            Q(model=models.AddressedModel.PERSON)
+            & ~Q(object_id__in=models.Person.objects.public().values("pk"))
+        )
     )
 
 
