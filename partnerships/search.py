@@ -1,7 +1,8 @@
 """The one place that knows how text search works, on PostgreSQL and on SQLite.
 
 PostgreSQL: full-text search over each record's weighted ``search_vector`` (names
-weigh most), ranked with ``ts_rank``. When the words match nothing, a second pass
+weigh most; an agreement's is in its narrow ``AgreementSearch`` row), ranked with
+``ts_rank``. When the words match nothing, a second pass
 finds typos and fragments by trigram word similarity ("Tianjn") and substrings,
 including Chinese, by ``icontains`` — both served by trigram GIN indexes.
 SQLite: every word must occur in the record's ``search_document``.
@@ -16,6 +17,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordS
 from django.db import connection
 from django.db.models import Case, Expression, F, FloatField, Q, Value, When
 
+from .models import Agreement, AgreementSearch
 from .search_documents import SEARCH_CONFIG
 
 MAX_QUERY_LENGTH = 200
@@ -36,6 +38,9 @@ class SearchPlan:
     condition: Q
     rank: Expression
     order: tuple[str, ...] = ("-rank", "pk")
+    # PostgreSQL: the full-text query, and what else may match (substrings) beside it.
+    text_query: SearchQuery | None = None
+    other_matches: Q | None = None
 
     def apply(self, queryset):
         return queryset.filter(self.condition).annotate(rank=self.rank).order_by(*self.order)
@@ -63,11 +68,8 @@ def search(queryset, query, name_field):
 
 def _plan_postgresql(queryset, query):
     text_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
-    if queryset.filter(search_vector=text_query).exists():
-        return SearchPlan(
-            condition=Q(search_vector=text_query),
-            rank=SearchRank(F("search_vector"), text_query),
-        )
+    if queryset.filter(_vector_matches(queryset.model, text_query)).exists():
+        return _postgresql_plan(queryset.model, text_query)
     # Nothing matched as typed: correct each word against the lexicon of known words
     # (a trigram index over short words), then search the corrected words in full
     # text. A trigram match against whole documents made the index return most rows
@@ -75,12 +77,72 @@ def _plan_postgresql(queryset, query):
     corrected = SearchQuery(
         _tsquery(word_candidates(query)), config=SEARCH_CONFIG, search_type="raw"
     )
+    substrings = Q(search_document__icontains=query) | _every_word_contained(query)
+    return _postgresql_plan(queryset.model, corrected, substrings)
+
+
+def _postgresql_plan(model, text_query, other_matches=None):
+    condition = _vector_matches(model, text_query)
+    if other_matches is not None:
+        condition |= other_matches
+    vector = getattr(model, "SEARCH_VECTOR", "search_vector")
     return SearchPlan(
-        condition=Q(search_vector=corrected)
-        | Q(search_document__icontains=query)
-        | _every_word_contained(query),
-        rank=SearchRank(F("search_vector"), corrected),
+        condition=condition,
+        rank=SearchRank(F(vector), text_query),
+        text_query=text_query,
+        other_matches=other_matches,
     )
+
+
+def _vector_matches(model, text_query):
+    """Records whose vector matches ``text_query``. An agreement's is in its narrow row:
+    matched there by id, so that the wide agreement table is not joined row by row."""
+    if model is Agreement:
+        return Q(pk__in=AgreementSearch.objects.filter(vector=text_query).values("agreement_id"))
+    return Q(search_vector=text_query)
+
+
+def first_results(queryset, query, name_field, limit, *, published_agreements=False):
+    """``(count, ids of the first limit)`` of ``search(queryset, query, name_field)``.
+
+    On PostgreSQL one query counts and ranks together (``COUNT(*) OVER ()``): counting
+    and ranking separately read every match twice. Agreements are found from their
+    narrow search rows alone, when ``queryset`` is every agreement or, with
+    ``published_agreements``, the published ones.
+    """
+    search_plan = plan(queryset, query, name_field)
+    if search_plan is None:
+        return 0, []
+    if connection.vendor != "postgresql":
+        results = search_plan.apply(queryset)
+        count = results.count()
+        return count, list(results.values_list("pk", flat=True)[:limit]) if count else []
+    if queryset.model is Agreement:
+        rows = AgreementSearch.objects.filter(vector=search_plan.text_query)
+        if search_plan.other_matches is not None:
+            rows = AgreementSearch.objects.filter(
+                Q(vector=search_plan.text_query)
+                | Q(agreement__in=Agreement.objects.filter(search_plan.other_matches).values("pk"))
+            )
+        if published_agreements:
+            rows = rows.filter(published=True)
+        rows = rows.annotate(rank=SearchRank(F("vector"), search_plan.text_query))
+        key = "agreement_id"
+    else:
+        rows, key = search_plan.apply(queryset.order_by()).order_by(), "pk"
+    # The rank is computed inside (OFFSET 0 keeps the planner from merging the two), so
+    # that the count's window holds (id, rank) pairs: holding whole rows, it wrote every
+    # match's vector to disk and read it back to rank it.
+    ranked, params = rows.values_list(key, "rank").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT found.id, COUNT(*) OVER () FROM "
+            f"({ranked} OFFSET 0) AS found (id, rank) "
+            "ORDER BY found.rank DESC, found.id LIMIT %s",
+            (*params, limit),
+        )
+        found = cursor.fetchall()
+    return (found[0][1] if found else 0), [pk for pk, _ in found]
 
 
 def word_candidates(query):

@@ -9,11 +9,24 @@ a few UPDATE statements, by the write path (``write_path.py``) after any write c
 
 from django.contrib.postgres.search import SearchVector
 from django.db import connection
-from django.db.models import CharField, Func, OuterRef, Q, StringAgg, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    CharField,
+    ExpressionWrapper,
+    Func,
+    OuterRef,
+    Q,
+    StringAgg,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce, Concat, Replace
 from pypinyin import lazy_pinyin
 
 from .models import (
+    Agreement,
+    AgreementSearch,
+    AgreementStatus,
     EstablishedBody,
     FocusArea,
     Institution,
@@ -70,31 +83,59 @@ def _update(queryset, weighted_parts):
     """
     all_parts = [part for parts in weighted_parts.values() for part in parts]
     values = {"search_document": _concat(*all_parts)}
+    vector = None
     if connection.vendor == "postgresql":
-        vector = None
         for weight, parts in weighted_parts.items():
             term = SearchVector(_concat(*parts), weight=weight, config=SEARCH_CONFIG)
             vector = term if vector is None else vector + term
-        values["search_vector"] = vector
+        if queryset.model is not Agreement:
+            values["search_vector"] = vector
     queryset.update(**values)
-    if connection.vendor == "postgresql":
-        _add_to_lexicon(queryset)
+    if vector is None:
+        return
+    if queryset.model is Agreement:
+        _store_agreement_vectors(queryset, vector)
+        _add_to_lexicon(queryset, AgreementSearch, "agreement_id", "vector")
+    else:
+        _add_to_lexicon(queryset, queryset.model, "id", "search_vector")
 
 
-def _add_to_lexicon(queryset):
+def _store_agreement_vectors(queryset, vector):
+    """Write the agreements' rows of ``AgreementSearch`` (vector and published flag)."""
+    rows = (
+        queryset.order_by()
+        .annotate(
+            _published=ExpressionWrapper(
+                Q(status=AgreementStatus.PUBLISHED), output_field=BooleanField()
+            ),
+            _vector=vector,
+        )
+        .values_list("pk", "_published", "_vector")
+    )
+    select, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO partnerships_agreementsearch (agreement_id, published, vector) "
+            f"{select} ON CONFLICT (agreement_id) DO UPDATE "
+            "SET published = EXCLUDED.published, vector = EXCLUDED.vector",
+            params,
+        )
+
+
+def _add_to_lexicon(queryset, vector_model, key, column):
     """Add the words of the rebuilt vectors to the typo lexicon (``SearchWord``).
 
     Words are never removed: a stale one can only correct a typo into a word that then
     finds nothing, which the search says.
     """
-    table = connection.ops.quote_name(queryset.model._meta.db_table)
+    table = connection.ops.quote_name(vector_model._meta.db_table)
     ids, params = queryset.values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO partnerships_searchword (word) "
             "SELECT DISTINCT word FROM "
-            f"{table} AS document, unnest(tsvector_to_array(document.search_vector)) AS word "
-            f"WHERE document.id IN ({ids}) AND length(word) BETWEEN 2 AND 100 "
+            f"{table} AS document, unnest(tsvector_to_array(document.{column})) AS word "
+            f"WHERE document.{key} IN ({ids}) AND length(word) BETWEEN 2 AND 100 "
             "ON CONFLICT DO NOTHING",
             params,
         )

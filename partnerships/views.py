@@ -497,9 +497,13 @@ def search_everything(request):
         ):
 
             def locate(queryset=queryset, name_field=name_field):
-                results = search.search(queryset, query, name_field)
-                count = results.count()
-                return count, [row.pk for row in results[:SEARCH_SECTION_SIZE]] if count else []
+                return search.first_results(
+                    queryset,
+                    query,
+                    name_field,
+                    SEARCH_SECTION_SIZE,
+                    published_agreements=not sees_drafts(request.user),
+                )
 
             kind = url_name.split("-")[0]
             count, ids = caching.cached(

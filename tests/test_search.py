@@ -137,3 +137,33 @@ def test_the_agreement_list_searches_and_orders_by_relevance(client, curated):
     response = client.get(reverse("agreement-list"), {"q": "Tianjin"})
     slugs = [a.slug for a in response.context["object_list"]]
     assert slugs[0] == "tju-tijmu-strategic-cooperation-2017"
+
+
+def test_the_agreements_section_counts_every_match_and_shows_the_best_first(
+    client, admin_client, db
+):
+    """The section shows the first few, but its count is every match the reader may see;
+    a write through ``update()`` (no signal) is counted as soon as it commits."""
+    from partnerships.models import Agreement, AgreementStatus
+    from partnerships.views import SEARCH_SECTION_SIZE
+    from tests.factories import AgreementFactory, DraftAgreementFactory
+
+    for n in range(SEARCH_SECTION_SIZE + 2):
+        AgreementFactory(title=f"Cooperation {n}", summary="Joint lymphoma clinics.")
+    best = AgreementFactory(title="Lymphoma")
+    draft = DraftAgreementFactory(title="Lymphoma registry")
+
+    readers = section(client.get(SEARCH_URL, {"q": "lymphoma"}), "Agreements")
+    assert readers["count"] == SEARCH_SECTION_SIZE + 3
+    assert len(readers["results"]) == SEARCH_SECTION_SIZE
+    assert readers["results"][0] == best
+    assert section(admin_client.get(SEARCH_URL, {"q": "lymphoma"}), "Agreements")["count"] == (
+        SEARCH_SECTION_SIZE + 4
+    )
+
+    Agreement.objects.filter(pk=draft.pk).update(
+        status=AgreementStatus.PUBLISHED, published_at=draft.created_at
+    )
+    readers = section(client.get(SEARCH_URL, {"q": "lymphoma"}), "Agreements")
+    assert readers["count"] == SEARCH_SECTION_SIZE + 4
+    assert draft in readers["results"]

@@ -205,7 +205,7 @@ class AgreementViewSet(DirectoryViewSet):
             return agreements.for_detail()
         # The page's parties and fields come from decorate(): as ``for_list()`` would
         # prefetch them, but as plain values, without the ORM's cost per instance.
-        return agreements.defer("summary", "search_document", "search_vector")
+        return agreements.defer("summary", "search_document")
 
     def decorate(self, records):
         ids = [record.pk for record in records]

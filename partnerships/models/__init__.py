@@ -29,6 +29,7 @@ from .institutions import (
 )
 from .lexicon import SearchWord
 from .people import NameOrder, Person, PersonName, Position
+from .search_index import AgreementSearch
 from .sources import Source, SourceCredit, SourceCreditRole
 from .version import DirectoryVersion
 
@@ -38,6 +39,7 @@ __all__ = [
     "AgreementFocusArea",
     "AgreementKind",
     "AgreementParty",
+    "AgreementSearch",
     "AgreementSource",
     "AgreementStatus",
     "DatePrecision",

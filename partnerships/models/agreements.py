@@ -1,6 +1,5 @@
 """Agreements, their parties, who did what at the signing, and what they set up."""
 
-from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -173,11 +172,11 @@ class Agreement(NamedInTwoLanguages, KeepsOldAddresses, NaturalKeyMixin, TimeSta
         related_name="agreements",
     )
     search_document = models.TextField(blank=True, editable=False)
-    # Weighted full-text vector, maintained on PostgreSQL only (stays empty on SQLite).
-    search_vector = SearchVectorField(null=True, editable=False)
+    # The weighted full-text vector lives in a narrow table of its own (AgreementSearch).
+    SEARCH_VECTOR = "search_row__vector"
 
     objects = AgreementQuerySet.as_manager()
-    history = record_history(*SEARCH_COLUMNS)
+    history = record_history(*(name for name in SEARCH_COLUMNS if name != "search_vector"))
 
     class Meta:
         verbose_name = _("agreement")
