@@ -18,6 +18,7 @@ from django.db.models import Count, F, Window
 from django.urls import reverse
 from django.utils.translation import ngettext
 
+from . import caching
 from .models import AgreementParty, Institution, InstitutionKind, InstitutionNameType
 from .models.common import reads_chinese
 
@@ -334,7 +335,8 @@ def institution_network(institution, agreements):
         .values_list("institution", "count")[:EGO_SECOND_RING]
     )
     ids = [institution.pk, *partners, *second]
-    counts = Institution.objects.agreement_counts(ids)
+    # Hubs are in most institutions' networks: their counts are kept per record.
+    counts = caching.per_record("institution-agreements", ids, Institution.objects.agreement_counts)
     nodes = _nodes({pk: counts.get(pk, 0) for pk in ids})
     in_scope = len(ids)
     return _assemble(nodes, _pairs(agreements, ids), in_scope, centre=institution.pk)

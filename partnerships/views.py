@@ -195,7 +195,7 @@ class InstitutionListView(FacetedListView):
         return facets.institution_facets(filterset)
 
     def decorate(self, objects):
-        attach_counts(objects, Institution.objects.agreement_counts([o.pk for o in objects]))
+        attach_counts(objects, institution_agreement_counts([o.pk for o in objects]))
 
 
 class PersonListView(FacetedListView):
@@ -410,6 +410,11 @@ class SourceDetailView(DetailView):
         return context
 
 
+def institution_agreement_counts(ids):
+    """Published agreements of these institutions, each remembered until the data changes."""
+    return caching.per_record("institution-agreements", ids, Institution.objects.agreement_counts)
+
+
 def home(request):
     published = Agreement.objects.published()
 
@@ -476,7 +481,7 @@ def search_everything(request):
                 "institution-list",
                 Institution.objects.visible_to(request.user).prefetch_related("names"),
                 "name",
-                Institution.objects.agreement_counts,
+                institution_agreement_counts,
             ),
             (
                 _("People"),

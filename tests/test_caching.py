@@ -177,3 +177,29 @@ def test_workers_sharing_redis_serve_one_cache_that_every_write_retires(client, 
     Agreement.objects.filter(pk=agreement.pk).update(title="Second title")
 
     assert "Second title" in client.get(url).content.decode()
+
+
+def test_counts_kept_per_record_are_computed_once_and_retired_by_a_write(db):
+    """An institution's agreement count, shown on many pages, is counted once per version
+    of the directory and counted again after any write (here ``update()``, no signal)."""
+    from partnerships import caching
+    from partnerships.models import AgreementStatus, Institution
+
+    hub, other = InstitutionFactory(), InstitutionFactory()
+    AgreementFactory(parties=[hub, other])
+    draft = AgreementFactory(parties=[hub], status=AgreementStatus.DRAFT, published_at=None)
+    asked = []
+
+    def count(ids):
+        asked.append(sorted(ids))
+        return Institution.objects.agreement_counts(ids)
+
+    assert caching.per_record("test-counts", [hub.pk], count) == {hub.pk: 1}
+    assert caching.per_record("test-counts", [hub.pk, other.pk], count) == {hub.pk: 1, other.pk: 1}
+    assert asked == [[hub.pk], [other.pk]]
+
+    Agreement.objects.filter(pk=draft.pk).update(
+        status=AgreementStatus.PUBLISHED, published_at=draft.created_at
+    )
+    assert caching.per_record("test-counts", [hub.pk, other.pk], count) == {hub.pk: 2, other.pk: 1}
+    assert asked[-1] == sorted([hub.pk, other.pk])
