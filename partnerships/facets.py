@@ -10,11 +10,11 @@ request matches are found once per combination of filters (``matching.py``).
 
 from dataclasses import dataclass, field
 
-from django.db import connection
 from django.db.models import Count, F
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from . import read_model
 from .filters import IN_FORCE_TODAY
 from .in_force import in_force_condition
 from .models import (
@@ -87,6 +87,16 @@ def _value_counts(queryset, field):
 
 
 def _party_counts(matching, group_by, limit=None, only=None):
+    return matching.remembered(
+        ("parties", group_by, limit, only),
+        lambda: _count_parties(matching, group_by, limit, only),
+    )
+
+
+def _count_parties(matching, group_by, limit, only):
+    if matching.by_ids:
+        # PostgreSQL: from the facet rows (``read_model.py``), without joins.
+        return read_model.counts(matching, group_by, limit, only)
     rows = matching.links(AgreementParty)
     if only is not None:
         rows = rows.filter(**{f"{group_by}__in": only})
@@ -110,27 +120,15 @@ def _with_selected(rows, group_by, matching, selected):
 
 def _field_counts(matching):
     """``({field id: agreements}, {top-level field id: agreements in it or below})``."""
-    if matching.ids is not None:
-        # PostgreSQL: the link rows of the matching agreements are read once, then
-        # counted both ways (a seq scan of every link row, half the cost of two).
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "WITH links AS MATERIALIZED ("
-                "  SELECT link.agreement_id, link.focus_area_id,"
-                "    COALESCE(area.parent_id, area.id) AS top"
-                f"  FROM {AgreementFocusArea._meta.db_table} link"
-                f"  JOIN {FocusArea._meta.db_table} area ON area.id = link.focus_area_id"
-                "  WHERE link.agreement_id = ANY(%s::bigint[])"
-                ") "
-                "SELECT false, focus_area_id, count(*) FROM links GROUP BY focus_area_id "
-                "UNION ALL "
-                "SELECT true, top, count(DISTINCT agreement_id) FROM links GROUP BY top",
-                [matching.ids],
-            )
-            leaf_counts, top_counts = {}, {}
-            for is_top, area, count in cursor.fetchall():
-                (top_counts if is_top else leaf_counts)[area] = count
-            return leaf_counts, top_counts
+    return matching.remembered("fields", lambda: _count_fields(matching))
+
+
+def _count_fields(matching):
+    if matching.by_ids:
+        return (
+            dict(read_model.counts(matching, "focus_area")),
+            dict(read_model.counts(matching, "top_focus_area")),
+        )
     links = matching.links(AgreementFocusArea)
     # One link per agreement and field: no DISTINCT needed by field.
     leaf_counts = dict(
@@ -213,7 +211,8 @@ def agreement_facets(filterset, focus_areas):
         )
     )
 
-    kinds = _value_counts(filterset.matching("kind").agreements(), "kind")
+    base = filterset.matching("kind")
+    kinds = base.remembered("kinds", lambda: list(_value_counts(base.agreements(), "kind")))
     facets.append(
         Facet(
             "kind",
@@ -223,8 +222,9 @@ def agreement_facets(filterset, focus_areas):
     )
 
     # "In force today": one option, counted like the others under every other filter.
-    in_force_today = (
-        filterset.matching("in_force").agreements().filter(in_force_condition()).count()
+    base = filterset.matching("in_force")
+    in_force_today = base.remembered(
+        "in-force", lambda: base.agreements().filter(in_force_condition()).count()
     )
     facets.append(
         Facet(

@@ -14,6 +14,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from . import search
+from .http import directory_version
 from .in_force import in_force_condition
 from .matching import Matching
 from .models import (
@@ -225,11 +226,14 @@ class FacetedFilterSet(django_filters.FilterSet):
         faceted = [name for name in self.faceted if name in applied]
         if len(faceted) >= 2 and applied == frozenset(self.active):
             one, other = self.matching(faceted[0]), self.matching(faceted[1])
-            if one.ids is not None and other.ids is not None:
+            if one.by_ids and other.by_ids:
                 ids = sorted(set(one.ids).intersection(other.ids))
                 sets[applied] = Matching(self.queryset_without(excluded).order_by(), ids)
                 return sets[applied]
-        sets[applied] = Matching.of(self.queryset_without(excluded))
+        # No filter: every agreement of the base queryset, the same set for many requests.
+        whole = None if applied else (type(self).__name__, str(self.queryset.order_by().query))
+        version = directory_version(self.request) if whole and self.request else None
+        sets[applied] = Matching.of(self.queryset_without(excluded), whole, version)
         return sets[applied]
 
     @property

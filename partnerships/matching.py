@@ -9,8 +9,6 @@ its ids kept as one array, and every count reads link rows by that array. SQLite
 the plain subqueries: correct, not tuned.
 """
 
-from dataclasses import dataclass, field
-
 from django.db import connection
 from django.db.models import BooleanField, Expression, F
 
@@ -38,32 +36,59 @@ class InIds(Expression):
         return f"{sql} = ANY(%s::bigint[])", (*params, self.ids)
 
 
-@dataclass
 class Matching:
-    """Agreements matching some filters: the ids on PostgreSQL, else the queryset."""
+    """Agreements matching some filters: the ids on PostgreSQL, else the queryset.
 
-    queryset: object
-    ids: list | None = None
-    _year_counts: tuple | None = field(default=None, repr=False)
+    ``whole``: the set is every agreement the request's base queryset holds (no filter
+    applied), identified by these parts. Its counts are the same for every request with
+    that base, so they are remembered until the data changes (``remembered``), and its
+    ids, a long array, are only read when a count is not remembered.
+    """
+
+    def __init__(self, queryset, ids=None, whole=None, version=None):
+        self.queryset = queryset
+        self._ids = ids
+        self.whole = whole
+        self.version = version  # The directory version, when the request has read it.
+        self._year_counts = None
 
     @classmethod
-    def of(cls, queryset):
+    def of(cls, queryset, whole=None, version=None):
         queryset = queryset.order_by().prefetch_related(None)
         if connection.vendor != "postgresql":
-            return cls(queryset)
-        # Sorted, so that reading link rows by id walks their indexes in order.
-        return cls(queryset, sorted(queryset.values_list("pk", flat=True)))
+            return cls(queryset, whole=whole, version=version)
+        ids = _NOT_READ if whole is not None else _ids_of(queryset)
+        return cls(queryset, ids, whole, version)
+
+    @property
+    def ids(self):
+        if self._ids is _NOT_READ:
+            self._ids = _ids_of(self.queryset)
+        return self._ids
+
+    @property
+    def by_ids(self):
+        """Whether counts read link rows by the ids (PostgreSQL)."""
+        return self._ids is not None
+
+    def remembered(self, name, compute):
+        """``compute()``; for the whole set, kept until the data changes."""
+        if self.whole is None:
+            return compute()
+        from .caching import cached
+
+        return cached("whole-set", (name, self.whole), compute, self.version)
 
     def agreements(self):
         """The matching agreements, as a queryset to count or group."""
-        if self.ids is None:
+        if not self.by_ids or self.whole is not None:
             return self.queryset
         return self.queryset.model.objects.filter(InIds("pk", self.ids))
 
     def links(self, model):
         """Rows of ``model`` (a link table with an ``agreement`` key) of these agreements."""
         # No ordering: a link model's Meta.ordering would join its tables for nothing.
-        if self.ids is None:
+        if not self.by_ids or self.whole is not None:
             return model.objects.filter(agreement__in=self.queryset.values("pk")).order_by()
         return model.objects.filter(InIds("agreement_id", self.ids)).order_by()
 
@@ -73,8 +98,20 @@ class Matching:
         if self._year_counts is None:
             from .charts import year_counts
 
-            self._year_counts = year_counts(self.agreements())
+            self._year_counts = self.remembered(
+                "year-counts", lambda: year_counts(self.agreements())
+            )
         return self._year_counts
 
     def count(self):
-        return len(self.ids) if self.ids is not None else self.queryset.count()
+        if not self.by_ids or self.whole is not None:
+            return self.remembered("count", self.queryset.count)
+        return self.remembered("count", lambda: len(self.ids))
+
+
+_NOT_READ = object()
+
+
+def _ids_of(queryset):
+    # Sorted, so that reading link rows by id walks their indexes in order.
+    return sorted(queryset.values_list("pk", flat=True))

@@ -1,9 +1,10 @@
 """The one write path: derived data is rebuilt from here, whoever wrote the records.
 
 Derived data is what the directory computes from its records rather than stores as
-fact: each record's search text and vector, and the version token that keys every
-cache entry. Whatever writes a record (the admin, the ORM, a management command, a
-fixture load, ``QuerySet.update()``, ``bulk_create()``, a restore) reports it here:
+fact: each record's search text and vector, each agreement's facet row
+(``read_model.py``), and the version token that keys every cache entry. Whatever
+writes a record (the admin, the ORM, a management command, a fixture load,
+``QuerySet.update()``, ``bulk_create()``, a restore) reports it here:
 
 - model signals (``post_save``, ``post_delete``, ``m2m_changed``) report single writes;
 - the shared base QuerySet (``models.common.DirectoryQuerySet``) reports ``update()``
@@ -18,11 +19,13 @@ child row (an agreement's parties, an institution's other names…) get a new
 token. A rolled-back transaction rebuilds nothing.
 """
 
+import contextlib
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -85,9 +88,11 @@ AFFECTS = {
 # (nothing quotes it yet), rebuilds the record's own document only: editing a hub's
 # website must not rebuild its 3,000 agreements' search text.
 QUOTED = {
-    "Institution": ("name",),
+    # Kind and places: the facet rows of its agreements group by them (``read_model``).
+    "Institution": ("name", "kind", "country", "region", "city"),
     "Person": ("family_name", "given_name", "native_name"),
-    "FocusArea": ("name",),
+    # Its parent: the facet rows count an agreement under its fields' top-level fields.
+    "FocusArea": ("name", "parent_id"),
 }
 OWN = "_own"  # suffix of a kind whose dependants need no rebuild
 
@@ -115,7 +120,18 @@ OWNERS = {
 def quotes_changed(model, fields):
     """Whether writing ``fields`` (names, or ``None`` for unknown) changes what others quote."""
     quoted = QUOTED.get(model.__name__)
-    return quoted is None or fields is None or bool(set(quoted) & set(fields))
+    if quoted is None or fields is None:
+        return True
+    # ``update(parent=…)`` names the field, QUOTED its column (``parent_id``).
+    columns = {_column(model, name) for name in fields}
+    return bool(set(quoted) & columns)
+
+
+def _column(model, name):
+    try:
+        return model._meta.get_field(name).attname
+    except FieldDoesNotExist:  # Not a field: compared by name.
+        return name
 
 
 def attributes(model):
@@ -291,11 +307,24 @@ def previous_values(instance):
 _rebuilding = threading.local()
 
 
+@contextlib.contextmanager
+def with_derived_data():
+    """Writes inside bring their derived data with them (rows copied back as they were,
+    derived tables included), so they report nothing and nothing is rebuilt. The caller
+    renews the cache version if the copy changes what readers see."""
+    previous = getattr(_rebuilding, "active", False)
+    _rebuilding.active = True
+    try:
+        yield
+    finally:
+        _rebuilding.active = previous
+
+
 def rebuild(changes, using="default"):
     """Rebuild the derived data that ``changes`` affect, then retire every cache entry."""
     if not changes.anything:
         return
-    from . import search_documents
+    from . import read_model, search_documents
     from .models import DirectoryVersion
 
     _rebuilding.active = True
@@ -303,6 +332,7 @@ def rebuild(changes, using="default"):
         with transaction.atomic(using=using):
             affected = affected_records(changes)
             search_documents.refresh(affected)
+            read_model.refresh(affected.agreements)
             touch_owners(changes, using)
             DirectoryVersion.renew()
     finally:

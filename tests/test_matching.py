@@ -79,7 +79,9 @@ def snapshot(response):
 def without_materialised_ids(monkeypatch):
     """Count through plain subqueries, as before the matching sets (and as on SQLite)."""
     monkeypatch.setattr(
-        matching.Matching, "of", classmethod(lambda cls, queryset: cls(queryset.order_by()))
+        matching.Matching,
+        "of",
+        classmethod(lambda cls, queryset, *_whole_and_version: cls(queryset.order_by())),
     )
 
 
@@ -173,3 +175,34 @@ def test_the_counts_follow_writes_through_every_path(client, directory):
 
     created.delete()
     assert field_counts(client, year="2023") == (2, {"engineering": 2})
+
+
+def facet_counts(client, name, **params):
+    response = client.get(LIST_URL, params)
+    return {
+        o.value: o.count for f in response.context["facets"] if f.name == name for o in f.options
+    }
+
+
+def test_facets_follow_edits_of_the_institutions_and_fields_they_group_by(client, directory):
+    """The city, kind and top-level field an agreement is counted under belong to other
+    records: editing those (here by ``update()``, which sends no signal) moves the counts
+    in the next request, filtered or not."""
+    from partnerships.models import Institution
+
+    pumch_city = Institution.objects.get(slug="pumch").city
+    assert facet_counts(client, "city") == {pumch_city: 3, "Tianjin": 3, "Hong Kong": 2}
+    assert facet_counts(client, "city", year="2023") == {pumch_city: 2, "Tianjin": 1}
+    Institution.objects.filter(slug="tju").update(city="Shanghai")
+    assert facet_counts(client, "city") == {pumch_city: 3, "Shanghai": 3, "Hong Kong": 2}
+    assert facet_counts(client, "city", year="2023") == {pumch_city: 2, "Shanghai": 1}
+
+    Institution.objects.filter(slug="hkust").update(kind=InstitutionKind.HOSPITAL)
+    assert facet_counts(client, "institution_kind", year="2017")["hospital"] == 1
+
+    assert facet_counts(client, "field")["engineering"] == 4
+    FocusArea.objects.filter(slug="education").update(
+        parent=FocusArea.objects.get(slug="engineering")
+    )
+    # Every published agreement is now in engineering or below it.
+    assert facet_counts(client, "field")["engineering"] == 5

@@ -29,13 +29,14 @@ from .institutions import (
 )
 from .lexicon import SearchWord
 from .people import NameOrder, Person, PersonName, Position
-from .search_index import AgreementSearch
+from .search_index import AgreementFacets, AgreementSearch
 from .sources import Source, SourceCredit, SourceCreditRole
 from .version import DirectoryVersion
 
 __all__ = [
     "AddressedModel",
     "Agreement",
+    "AgreementFacets",
     "AgreementFocusArea",
     "AgreementKind",
     "AgreementParty",

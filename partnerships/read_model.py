@@ -1,0 +1,117 @@
+"""The facet read model: one narrow row per agreement, for counting facets fast.
+
+A list counts a dozen facets under its filters. Counted from the link tables, each
+facet joined every matching agreement's parties to their institutions and counted
+distinct agreements: at 100,000 agreements the unfiltered list spent 1.7 s in six such
+queries. ``partnerships_agreementfacets`` holds, per agreement, what those counts group
+by, as arrays without repeats: its institutions, their kinds, countries, regions and
+cities, its fields and their top-level fields. A facet is then one pass over narrow
+rows (``unnest`` and ``count(*)``), with no join and no DISTINCT.
+
+PostgreSQL only (arrays, GIN); on SQLite the facets count from the link tables as
+before. The rows are derived data: the write path (``write_path.rebuild``) refreshes
+those of every agreement a committed write affects, whoever made it.
+"""
+
+from django.db import connection
+
+TABLE = "partnerships_agreementfacets"
+
+# The array columns, as facets.py groups by them: ``{facet group: column}``. Institutions
+# are held by id and counted by slug (the facet's value, which also breaks ties).
+COLUMNS = {
+    "institution__slug": "institutions",
+    "institution__kind": "institution_kinds",
+    "institution__country": "countries",
+    "institution__region": "regions",
+    "institution__city": "cities",
+    "focus_area": "fields",
+    "top_focus_area": "top_fields",
+}
+
+
+def _distinct_party_values(column):
+    return (
+        f"COALESCE((SELECT array_agg(DISTINCT institution.{column} ORDER BY institution.{column}) "
+        "FROM partnerships_agreementparty party "
+        "JOIN partnerships_institution institution ON institution.id = party.institution_id "
+        f"WHERE party.agreement_id = agreement.id AND institution.{column} <> ''), '{{}}')"
+    )
+
+
+# The rows of the agreements whose ids the inner query selects (``%s`` below).
+REFRESH_SQL = f"""
+INSERT INTO {TABLE} (agreement_id, published, institutions, institution_kinds, countries,
+                     regions, cities, fields, top_fields)
+SELECT agreement.id, agreement.status = 'published',
+  COALESCE((SELECT array_agg(party.institution_id ORDER BY party.institution_id)
+            FROM partnerships_agreementparty party
+            WHERE party.agreement_id = agreement.id), '{{}}'),
+  {_distinct_party_values("kind")},
+  {_distinct_party_values("country")},
+  {_distinct_party_values("region")},
+  {_distinct_party_values("city")},
+  COALESCE((SELECT array_agg(link.focus_area_id ORDER BY link.focus_area_id)
+            FROM partnerships_agreementfocusarea link
+            WHERE link.agreement_id = agreement.id), '{{}}'),
+  COALESCE((SELECT array_agg(DISTINCT COALESCE(area.parent_id, area.id))
+            FROM partnerships_agreementfocusarea link
+            JOIN partnerships_focusarea area ON area.id = link.focus_area_id
+            WHERE link.agreement_id = agreement.id), '{{}}')
+FROM partnerships_agreement agreement
+WHERE agreement.id IN (%s)
+ON CONFLICT (agreement_id) DO UPDATE SET
+  published = EXCLUDED.published, institutions = EXCLUDED.institutions,
+  institution_kinds = EXCLUDED.institution_kinds, countries = EXCLUDED.countries,
+  regions = EXCLUDED.regions, cities = EXCLUDED.cities, fields = EXCLUDED.fields,
+  top_fields = EXCLUDED.top_fields
+"""
+
+ALL_AGREEMENTS = "SELECT id FROM partnerships_agreement"
+
+
+def in_use():
+    return connection.vendor == "postgresql"
+
+
+def refresh(agreements):
+    """Rewrite the rows of ``agreements`` (a queryset), after a write that affects them."""
+    if not in_use() or agreements is None:
+        return
+    ids, params = agreements.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(REFRESH_SQL % ids, params)
+
+
+def counts(matching, group_by, limit=None, only=None):
+    """``[(value, agreements)]`` of the ``matching`` agreements (``matching.Matching``)
+    grouped by ``group_by`` (a key of ``COLUMNS``), most first; ``only``: just these."""
+    column = COLUMNS[group_by]
+    value = "value"
+    sql = f"SELECT value, count(*) FROM {TABLE} facets, unnest(facets.{column}) AS value "
+    if group_by == "institution__slug":
+        value = "institution.slug"
+        sql = (
+            f"SELECT {value}, count(*) FROM {TABLE} facets "
+            f"CROSS JOIN unnest(facets.{column}) AS value "
+            "JOIN partnerships_institution institution ON institution.id = value "
+        )
+    if matching.whole is not None:
+        # Every agreement of the base queryset: by its query, rather than as an array
+        # of nearly every id sent with each count.
+        subquery, params = matching.queryset.values("pk").query.sql_with_params()
+        sql += f"WHERE facets.agreement_id IN ({subquery})"
+        params = list(params)
+    else:
+        sql += "WHERE facets.agreement_id = ANY(%s::bigint[])"
+        params = [matching.ids]
+    if only is not None:
+        sql += f" AND {value} = ANY(%s)"
+        params.append(list(only))
+    sql += f" GROUP BY {value} ORDER BY count(*) DESC, {value}"
+    if limit:
+        sql += " LIMIT %s"
+        params.append(limit)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
