@@ -10,30 +10,8 @@ the plain subqueries: correct, not tuned.
 """
 
 from django.db import connection
-from django.db.models import BooleanField, Expression, F
 
-
-class InIds(Expression):
-    """``field = ANY(ids)``: one array parameter rather than one placeholder per id
-    (PostgreSQL only; a list of 100,000 ids stays one short value)."""
-
-    output_field = BooleanField()
-    conditional = True
-
-    def __init__(self, field, ids):
-        super().__init__()
-        self.target = F(field) if isinstance(field, str) else field
-        self.ids = ids
-
-    def get_source_expressions(self):
-        return [self.target]
-
-    def set_source_expressions(self, expressions):
-        (self.target,) = expressions
-
-    def as_sql(self, compiler, connection):
-        sql, params = compiler.compile(self.target)
-        return f"{sql} = ANY(%s::bigint[])", (*params, self.ids)
+from .models.querysets import InIds
 
 
 class Matching:

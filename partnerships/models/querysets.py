@@ -8,6 +8,7 @@ from django.db.models import (
     BooleanField,
     Count,
     Exists,
+    Expression,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -15,7 +16,6 @@ from django.db.models import (
     Q,
     Value,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Lower, NullIf
 
 from .common import AgreementStatus, NaturalKeyQuerySet, reads_chinese
@@ -120,13 +120,37 @@ def grouped(queryset, sort=None):
     return groups
 
 
-def among(ids):
-    """``ids`` for an ``__in`` lookup: on PostgreSQL, one array parameter rather than one
-    parameter per id, which costs the ORM and the database driver more than the query."""
+class InIds(Expression):
+    """``field = ANY(ids)``: one array parameter rather than one placeholder per id
+    (PostgreSQL only), which costs the ORM and the driver more than the query; a list of
+    100,000 ids stays one value."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, field, ids):
+        super().__init__()
+        self.target = F(field) if isinstance(field, str) else field
+        self.ids = ids
+
+    def get_source_expressions(self):
+        return [self.target]
+
+    def set_source_expressions(self, expressions):
+        (self.target,) = expressions
+
+    def as_sql(self, compiler, connection):
+        sql, params = compiler.compile(self.target)
+        return f"{sql} = ANY(%s::bigint[])", (*params, self.ids)
+
+
+def in_ids(field, ids):
+    """The condition ``field`` is one of ``ids``, for ``filter()``: on PostgreSQL as one
+    array parameter (``InIds``), elsewhere as a plain ``IN``."""
     ids = list(ids)
     if connection.vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
-    return ids
+        return InIds(field, ids)
+    return Q(**{f"{field}__in": ids})
 
 
 def parties_by_agreement(agreement_ids):
@@ -136,7 +160,7 @@ def parties_by_agreement(agreement_ids):
     """
     party = apps.get_model("partnerships", "AgreementParty")
     return grouped(
-        party.objects.filter(agreement_id__in=among(agreement_ids))
+        party.objects.filter(in_ids("agreement_id", agreement_ids))
         .order_by("agreement_id", "order", "id")
         .values_list("agreement_id", "institution__slug", "institution__name", "institution__kind")
     )
@@ -150,7 +174,7 @@ def fields_by_agreement(agreement_ids):
     """
     link = apps.get_model("partnerships", "AgreementFocusArea")
     return grouped(
-        link.objects.filter(agreement_id__in=among(agreement_ids))
+        link.objects.filter(in_ids("agreement_id", agreement_ids))
         .order_by()
         .values_list("agreement_id", "focus_area__slug", "focus_area__name"),
         sort=lambda field: field[1],

@@ -43,9 +43,9 @@ from partnerships.models import (
 )
 from partnerships.models.common import partial_date_iso
 from partnerships.models.querysets import (
-    among,
     fields_by_agreement,
     grouped,
+    in_ids,
     parties_by_agreement,
     public_condition,
 )
@@ -494,13 +494,13 @@ def attach_agreement_lists(chunk):
     parties = parties_by_agreement(ids)
     fields = fields_by_agreement(ids)
     bodies = grouped(
-        EstablishedBody.objects.filter(agreement_id__in=among(ids))
+        EstablishedBody.objects.filter(in_ids("agreement_id", ids))
         .order_by()
         .values_list("agreement_id", "name"),
         sort=str,
     )
     sources = grouped(
-        AgreementSource.objects.filter(agreement_id__in=among(ids))
+        AgreementSource.objects.filter(in_ids("agreement_id", ids))
         .order_by()
         .values_list("agreement_id", "source__slug", "source__title", "source__url"),
         sort=_first,
@@ -537,7 +537,7 @@ INSTITUTION_NAMES = (
 def attach_other_names(chunk):
     # In the model's order of other names, as ``names.all()`` gives them.
     other_names = grouped(
-        InstitutionName.objects.filter(institution_id__in=among(row["pk"] for row in chunk))
+        InstitutionName.objects.filter(in_ids("institution_id", (row["pk"] for row in chunk)))
         .order_by("institution_id", *InstitutionName._meta.ordering)
         .values_list("institution_id", "name")
     )
@@ -567,7 +567,7 @@ def attach_positions(chunk):
     # In the model's order of a person's positions (newest first, then by institution),
     # as ``positions.all()`` gives them; the id settles ties.
     positions = grouped(
-        Position.objects.filter(person_id__in=among(row["pk"] for row in chunk))
+        Position.objects.filter(in_ids("person_id", (row["pk"] for row in chunk)))
         .filter(public_condition(Institution, via="institution__"))
         .order_by("person_id", "-as_of", "institution__name", "id")
         .values_list("person_id", "title", "institution__name", "institution__slug")
