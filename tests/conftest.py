@@ -22,14 +22,14 @@ def curated(db):
     rebuild after it, are tested in test_curated_data.py and test_write_path.py.
     """
     from partnerships import read_model, write_path
-    from partnerships.models import Agreement, DirectoryVersion
+    from partnerships.models import Agreement, AgreementFacets, DirectoryVersion
 
     models = [
         model
         for model in apps.get_app_config("partnerships").get_models()
-        # The cache key is renewed below, and the facet rows (a table Django does not
-        # manage, of arrays) rewritten, rather than copied.
-        if model is not DirectoryVersion and model._meta.managed
+        # The cache key is renewed below, and the facet rows (arrays Django does not
+        # know of) rewritten, rather than copied.
+        if model not in (DirectoryVersion, AgreementFacets)
     ]
     if not _curated_snapshot:
         call_command("load_initial_data", verbosity=0)

@@ -3,33 +3,25 @@ from django.db import migrations, models
 
 from partnerships import read_model
 
-CREATE = f"""
-CREATE TABLE IF NOT EXISTS {read_model.TABLE} (
-  agreement_id bigint PRIMARY KEY
-    REFERENCES partnerships_agreement (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
-  published boolean NOT NULL,
-  institutions bigint[] NOT NULL,
-  institution_kinds text[] NOT NULL,
-  countries text[] NOT NULL,
-  regions text[] NOT NULL,
-  cities text[] NOT NULL,
-  fields bigint[] NOT NULL,
-  top_fields bigint[] NOT NULL
-)
+# The arrays, on PostgreSQL only; Django knows the table by its key and flag alone.
+ADD_ARRAYS = f"""
+ALTER TABLE {read_model.TABLE}
+  ADD COLUMN institutions bigint[] NOT NULL DEFAULT '{{}}',
+  ADD COLUMN institution_kinds text[] NOT NULL DEFAULT '{{}}',
+  ADD COLUMN countries text[] NOT NULL DEFAULT '{{}}',
+  ADD COLUMN regions text[] NOT NULL DEFAULT '{{}}',
+  ADD COLUMN cities text[] NOT NULL DEFAULT '{{}}',
+  ADD COLUMN fields bigint[] NOT NULL DEFAULT '{{}}',
+  ADD COLUMN top_fields bigint[] NOT NULL DEFAULT '{{}}'
 """
 
 
-def create_table(apps, schema_editor):
-    """The facet rows (PostgreSQL only: arrays), filled for every agreement."""
+def add_arrays(apps, schema_editor):
+    """The facet arrays (PostgreSQL only), filled for every agreement."""
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute(CREATE)
+    schema_editor.execute(ADD_ARRAYS)
     schema_editor.execute(read_model.REFRESH_SQL % read_model.ALL_AGREEMENTS)
-
-
-def drop_table(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP TABLE IF EXISTS {read_model.TABLE}")
 
 
 class Migration(migrations.Migration):
@@ -44,7 +36,7 @@ class Migration(migrations.Migration):
                 (
                     "agreement",
                     models.OneToOneField(
-                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        on_delete=django.db.models.deletion.CASCADE,
                         primary_key=True,
                         related_name="facet_row",
                         serialize=False,
@@ -53,7 +45,7 @@ class Migration(migrations.Migration):
                 ),
                 ("published", models.BooleanField(default=False)),
             ],
-            options={"managed": False, "db_table": "partnerships_agreementfacets"},
         ),
-        migrations.RunPython(create_table, drop_table),
+        # Reversed, the arrays go with the table.
+        migrations.RunPython(add_arrays, migrations.RunPython.noop),
     ]

@@ -34,23 +34,19 @@ class AgreementFacets(models.Model):
     """One narrow row per agreement of what its list facets count by (PostgreSQL only;
     see ``partnerships/read_model.py``, which writes and reads it).
 
-    The table is made by migration 0020 on PostgreSQL only (arrays); Django does not
-    manage it, and an agreement's row goes with it by the database's own cascade.
+    Its arrays (institutions, their kinds and places, fields) are columns that migration
+    0020 adds on PostgreSQL only; the model names the key and the flag alone.
     """
 
     DERIVED_DATA = True  # Writing it is not a change of the directory.
 
     agreement = models.OneToOneField(
         "partnerships.Agreement",
-        on_delete=models.DO_NOTHING,
+        on_delete=models.CASCADE,
         primary_key=True,
         related_name="facet_row",
     )
     published = models.BooleanField(default=False)
-
-    class Meta:
-        managed = False
-        db_table = "partnerships_agreementfacets"
 
     def __str__(self):
         return f"facet row of agreement {self.agreement_id}"
