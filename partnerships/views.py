@@ -53,6 +53,9 @@ def paginate(request, queryset, per_page=PAGE_SIZE, cache_as=None, count=None):
     returns the total (already known to the caller) in place of a COUNT query.
     """
     raw = request.GET.get("page", "1")
+    if cache_as is not None:
+        # The total is the same on every page and in every order: counted once for all.
+        count = _remembered_count(request, cache_as, count or queryset.count)
 
     def locate():
         paginator = Paginator(queryset, per_page)
@@ -78,6 +81,19 @@ def paginate(request, queryset, per_page=PAGE_SIZE, cache_as=None, count=None):
             "count": paginator.num_pages,
         }
     return page, notice
+
+
+def _remembered_count(request, cache_as, count):
+    """``count`` as a callable whose result is remembered for every page of the list."""
+    total = None
+
+    def remembered():
+        nonlocal total
+        if total is None:
+            total = caching.cached(f"count:{cache_as}", caching.request_key(request), count)
+        return total
+
+    return remembered
 
 
 class FacetedListView(TemplateView):
@@ -165,7 +181,10 @@ class AgreementListView(FacetedListView):
         return lambda: filterset.matching().count()
 
     def get_facets(self, filterset):
-        focus_areas = list(FocusArea.objects.by_name())
+        # The same 150-odd fields on every list: read once per version (and language).
+        focus_areas = caching.cached(
+            "fields-by-name", (), lambda: list(FocusArea.objects.by_name())
+        )
         return facets.agreement_facets(filterset, focus_areas)
 
     def get_context_data(self, **kwargs):
