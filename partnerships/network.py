@@ -18,8 +18,8 @@ from django.db.models import Count, F, Window
 from django.urls import reverse
 from django.utils.translation import ngettext
 
-from . import caching
-from .models import AgreementParty, Institution, InstitutionKind, InstitutionNameType
+from . import caching, read_model
+from .models import Agreement, AgreementParty, Institution, InstitutionKind, InstitutionNameType
 from .models.common import reads_chinese
 
 MAX_NODES = 150  # the strongest part shown at scale; said on the page
@@ -311,35 +311,47 @@ def directory_network(agreements):
     return _assemble(nodes, _pairs(agreements, list(counts)), in_scope)
 
 
-def institution_network(institution, agreements):
-    """``institution``, its strongest partners and theirs, linked by co-signed ``agreements``."""
-    mine = AgreementParty.objects.filter(
-        agreement__in=agreements.filter(party_links__institution=institution).values("pk")
-    ).exclude(institution=institution)
-    partners = dict(
-        mine.values("institution")
-        .annotate(count=Count("agreement"))
-        .order_by("-count", "institution")
-        .values_list("institution", "count")[:EGO_PARTNERS]
-    )
+def institution_network(institution):
+    """``institution``, its strongest partners and theirs, linked by co-signed published
+    agreements. On PostgreSQL the rings are read from the facet rows (``read_model``):
+    a partner that is a hub brings thousands of agreements, which the link tables joined
+    row by row (the second ring took 55–67 ms at 100,000 agreements, now 3–25 ms)."""
+    agreements = Agreement.objects.published()
+    if read_model.in_use():
+        partners = dict(read_model.partners([institution.pk], [institution.pk], EGO_PARTNERS))
+    else:
+        mine = AgreementParty.objects.filter(
+            agreement__in=agreements.filter(party_links__institution=institution).values("pk")
+        ).exclude(institution=institution)
+        partners = dict(_ranked(mine, EGO_PARTNERS))
     if not partners:
         return Network([], [], 0, 0)
-    with_partners = agreements.filter(party_links__institution__in=list(partners))
-    theirs = AgreementParty.objects.filter(agreement__in=with_partners.values("pk")).exclude(
-        institution__in=[institution.pk, *partners]
-    )
-    second = dict(
-        theirs.values("institution")
-        .annotate(count=Count("agreement"))
-        .order_by("-count", "institution")
-        .values_list("institution", "count")[:EGO_SECOND_RING]
-    )
-    ids = [institution.pk, *partners, *second]
+    known = [institution.pk, *partners]
+    if read_model.in_use():
+        second = dict(read_model.partners(list(partners), known, EGO_SECOND_RING))
+    else:
+        with_partners = agreements.filter(party_links__institution__in=list(partners))
+        theirs = AgreementParty.objects.filter(agreement__in=with_partners.values("pk")).exclude(
+            institution__in=known
+        )
+        second = dict(_ranked(theirs, EGO_SECOND_RING))
+    ids = [*known, *second]
     # Hubs are in most institutions' networks: their counts are kept per record.
     counts = caching.per_record("institution-agreements", ids, Institution.objects.agreement_counts)
     nodes = _nodes({pk: counts.get(pk, 0) for pk in ids})
-    in_scope = len(ids)
-    return _assemble(nodes, _pairs(agreements, ids), in_scope, centre=institution.pk)
+    # The pairs from the link tables: among a few dozen institutions, their indexes beat
+    # the arrays (23 against 50 ms at 100,000 agreements).
+    return _assemble(nodes, _pairs(agreements, ids), len(ids), centre=institution.pk)
+
+
+def _ranked(parties, limit):
+    """``[(institution id, agreements)]`` of ``parties`` rows, most first, ties by id."""
+    return (
+        parties.values("institution")
+        .annotate(count=Count("agreement"))
+        .order_by("-count", "institution")
+        .values_list("institution", "count")[:limit]
+    )
 
 
 def graphml(network):

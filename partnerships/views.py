@@ -350,7 +350,7 @@ class InstitutionDetailView(DetailView):
             network=caching.cached(
                 "institution-network",
                 (institution.pk,),
-                lambda: network.institution_network(institution, Agreement.objects.published()),
+                lambda: network.institution_network(institution),
             ),
             year_chart=year_chart(
                 "institution",

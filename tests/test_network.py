@@ -241,9 +241,38 @@ def test_labels_hidden_on_a_phone_are_marked_and_every_node_has_a_tooltip(client
 
 def test_an_institution_sits_in_the_middle_of_its_own_network(directory):
     hub = Institution.objects.get(slug="hub")
-    graph = network.institution_network(hub, Agreement.objects.published())
+    graph = network.institution_network(hub)
     centre = next(node for node in graph.nodes if node.centre)
     assert (centre.x, centre.y) == (0.5, 0.5)
     for node in graph.nodes:
         assert network.MARGIN <= node.x <= 1 - network.MARGIN
         assert network.MARGIN <= node.y <= 1 - network.MARGIN
+
+
+def test_an_institutions_network_has_every_co_signing_among_its_nodes(directory):
+    """Node sizes and edges equal what the published agreements' parties say, and a
+    party added without a signal (``bulk_create``) is drawn in the next network."""
+    from partnerships.models import AgreementParty
+
+    graph = network.institution_network(directory["hub"])
+    slugs = {node.slug for node in graph.nodes}
+    expected = {
+        pair: weight
+        for pair, weight in expected_edges(Agreement.objects.published()).items()
+        if set(pair) <= slugs
+    }
+    assert drawn_edges(graph) == expected
+    assert {node.slug: node.agreements for node in graph.nodes} == {
+        "hub": 3,
+        "hospital": 3,
+        "tianjin": 2,
+        "academy": 1,
+    }
+
+    four = Agreement.objects.get(slug="four")
+    AgreementParty.objects.bulk_create(
+        [AgreementParty(agreement=four, institution=directory["loner"], order=2)]
+    )
+    graph = network.institution_network(directory["hub"])
+    assert "loner" in {node.slug for node in graph.nodes}  # a partner's partner now
+    assert drawn_edges(graph)[("hospital", "loner")] == 1

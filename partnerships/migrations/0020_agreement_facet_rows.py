@@ -21,6 +21,11 @@ def add_arrays(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     schema_editor.execute(ADD_ARRAYS)
+    # Institution networks find the agreements of a set of institutions through it.
+    schema_editor.execute(
+        f"CREATE INDEX agreement_facets_institutions_idx ON {read_model.TABLE} "
+        "USING gin (institutions)"
+    )
     schema_editor.execute(read_model.REFRESH_SQL % read_model.ALL_AGREEMENTS)
 
 
