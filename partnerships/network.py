@@ -11,6 +11,7 @@ a legible pixel size on any screen. Only published agreements count.
 import io
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import networkx as nx
 from django.contrib.humanize.templatetags.humanize import intcomma
@@ -59,7 +60,10 @@ class Node:
     largest: int = 1  # agreements of the network's largest node, which gets MAX_RADIUS
     name_zh_hans: str = ""  # the GraphML keeps the English name; pages show the reader's
 
-    @property
+    # What the template writes is computed once per node and request (cached_property):
+    # every edge and the table repeat its nodes' coordinates and names.
+
+    @cached_property
     def reader_name(self):
         return self.name_zh_hans if reads_chinese() and self.name_zh_hans else self.name
 
@@ -67,7 +71,7 @@ class Node:
     def kind_label(self):
         return InstitutionKind(self.kind).label if self.kind in InstitutionKind.values else ""
 
-    @property
+    @cached_property
     def url(self):
         return reverse("institution-detail", kwargs={"slug": self.slug})
 
@@ -86,15 +90,15 @@ class Node:
 
     # Coordinates as text: the template then writes them as they are, with no per-number
     # localisation (hundreds of numbers per picture), and always with a decimal point.
-    @property
+    @cached_property
     def x_percent(self):
         return f"{self.x * 100:.2f}"
 
-    @property
+    @cached_property
     def y_percent(self):
         return f"{self.y * 100:.2f}"
 
-    @property
+    @cached_property
     def svg_radius(self):
         return f"{self.radius:g}"
 
@@ -102,14 +106,14 @@ class Node:
     def svg_label_dy(self):
         return f"{self.label_dy:g}"
 
-    @property
+    @cached_property
     def label_anchor(self):
         """Labels near a side run inwards, so no name is cut at the drawing's edge."""
         if self.x < 0.25:
             return "start"
         return "end" if self.x > 0.75 else "middle"
 
-    @property
+    @cached_property
     def description(self):
         return ngettext(
             "%(name)s (%(kind)s): %(count)s agreement",
