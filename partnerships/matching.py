@@ -31,11 +31,12 @@ class Matching:
         self._year_counts = None
 
     @classmethod
-    def of(cls, queryset, whole=None, version=None):
+    def of(cls, queryset, whole=None, version=None, lazy=False):
+        """``lazy``: the ids are read when first needed (the counts may all be cached)."""
         queryset = queryset.order_by().prefetch_related(None)
         if connection.vendor != "postgresql":
             return cls(queryset, whole=whole, version=version)
-        ids = _NOT_READ if whole is not None else _ids_of(queryset)
+        ids = _NOT_READ if whole is not None or lazy else _ids_of(queryset)
         return cls(queryset, ids, whole, version)
 
     @property
