@@ -8,8 +8,10 @@ from django.db import connection
 
 from ..models import (
     Agreement,
+    AgreementFacets,
     AgreementFocusArea,
     AgreementParty,
+    AgreementSearch,
     AgreementSource,
     EstablishedBody,
     FocusArea,
@@ -19,6 +21,7 @@ from ..models import (
     Participation,
     Person,
     Position,
+    SearchWord,
     Source,
     SourceCredit,
 )
@@ -129,12 +132,17 @@ def analyze():
     """Fresh planner statistics (and a vacuum) after a bulk load; PostgreSQL only."""
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return False
-    tables = [model._meta.db_table for model in GENERATED_MODELS]
+    # The derived tables too: the rebuild after the load filled them, and the planner
+    # needs their statistics (and index-only scans a visibility map) as much.
+    tables = [model._meta.db_table for model in (*GENERATED_MODELS, *DERIVED_MODELS)]
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(f'VACUUM (ANALYZE) "{table}"')
     return True
 
+
+# Filled by the write path's rebuild after a load, not by the loader.
+DERIVED_MODELS = [AgreementSearch, AgreementFacets, SearchWord]
 
 GENERATED_MODELS = [
     FocusArea,
