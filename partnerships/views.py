@@ -54,15 +54,20 @@ def paginate(request, queryset, per_page=PAGE_SIZE, cache_as=None, count=None):
     returns the total (already known to the caller) in place of a COUNT query.
     """
     raw = request.GET.get("page", "1")
+    total = count
     if cache_as is not None:
         # The total is the same on every page and in every order: counted once for all.
-        count = _remembered_count(request, cache_as, count or queryset.count)
+        count_rows = count or queryset.count
+        count_key = caching.request_key(request)
+
+        def total():
+            return caching.cached(f"count:{cache_as}", count_key, count_rows)
 
     def locate():
         # Ids only: the rows (and what they prefetch) are read once, below, by id.
         paginator = Paginator(queryset.values_list("pk", flat=True), per_page)
-        if count is not None:
-            paginator.count = count()
+        if total is not None:
+            paginator.count = total()
         page = paginator.get_page(raw)
         return paginator.count, page.number, list(page.object_list)
 
@@ -83,19 +88,6 @@ def paginate(request, queryset, per_page=PAGE_SIZE, cache_as=None, count=None):
             "count": paginator.num_pages,
         }
     return page, notice
-
-
-def _remembered_count(request, cache_as, count):
-    """``count`` as a callable whose result is remembered for every page of the list."""
-    total = None
-
-    def remembered():
-        nonlocal total
-        if total is None:
-            total = caching.cached(f"count:{cache_as}", caching.request_key(request), count)
-        return total
-
-    return remembered
 
 
 class FacetedListView(TemplateView):
@@ -414,10 +406,7 @@ class FocusAreaDetailView(DetailView):
                 .order_by("-count", "institution__name")
                 .values_list("institution", "count")[:MOST_ACTIVE_SHOWN]
             )
-            institutions = sorted(
-                Institution.objects.filter(pk__in=counts),
-                key=lambda institution: (-counts[institution.pk], institution.name),
-            )
+            institutions = in_order_of(Institution.objects.all(), list(counts))
             for institution in institutions:
                 institution.count = counts[institution.pk]
             return institutions
