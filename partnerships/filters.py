@@ -198,7 +198,8 @@ class FacetedFilterSet(django_filters.FilterSet):
     def filter_search(self, queryset, name, value):
         # Decided once, then reused by every facet query of the same request.
         if getattr(self, "_search_plan", None) is None:
-            self._search_plan = search.plan(queryset, value, self.search_name_field)
+            version = directory_version(self.request) if self.request else None
+            self._search_plan = search.plan(queryset, value, self.search_name_field, version)
         return self._search_plan.apply(queryset) if self._search_plan else queryset
 
     def queryset_without(self, excluded):
@@ -226,14 +227,19 @@ class FacetedFilterSet(django_filters.FilterSet):
         faceted = [name for name in self.faceted if name in applied]
         if len(faceted) >= 2 and applied == frozenset(self.active):
             one, other = self.matching(faceted[0]), self.matching(faceted[1])
-            if one.by_ids and other.by_ids:
+            # Only when both were read: a shared set's counts may all be remembered, and
+            # then the filters together find fewer ids than either alone.
+            if one.ids_read and other.ids_read:
                 ids = sorted(set(one.ids).intersection(other.ids))
                 sets[applied] = Matching(self.queryset_without(excluded).order_by(), ids)
                 return sets[applied]
         # No filter: every agreement of the base queryset, the same set for many requests.
         whole = None if applied else (type(self).__name__, str(self.queryset.order_by().query))
-        version = directory_version(self.request) if whole and self.request else None
-        sets[applied] = Matching.of(self.queryset_without(excluded), whole, version)
+        # One faceted filter (a year, a field): a set many requests share, each adding
+        # another filter to it, so its counts are remembered too.
+        shared = len(applied) == 1 and len(faceted) == 1
+        version = directory_version(self.request) if (whole or shared) and self.request else None
+        sets[applied] = Matching.of(self.queryset_without(excluded), whole, version, shared=shared)
         return sets[applied]
 
     @property

@@ -10,6 +10,7 @@ the plain subqueries: correct, not tuned.
 """
 
 from django.db import connection
+from django.utils.functional import cached_property
 
 from .models.querysets import InIds
 
@@ -21,23 +22,33 @@ class Matching:
     applied), identified by these parts. Its counts are the same for every request with
     that base, so they are remembered until the data changes (``remembered``), and its
     ids, a long array, are only read when a count is not remembered.
+
+    ``shared``: the set is one many requests share (one filter, such as a year), so its
+    counts are remembered too, under its query; its ids are read only when a count is
+    not remembered.
     """
 
-    def __init__(self, queryset, ids=None, whole=None, version=None):
+    def __init__(self, queryset, ids=None, whole=None, version=None, shared=False):
         self.queryset = queryset
         self._ids = ids
         self.whole = whole
         self.version = version  # The directory version, when the request has read it.
+        self.shared = shared
         self._year_counts = None
 
     @classmethod
-    def of(cls, queryset, whole=None, version=None, lazy=False):
+    def of(cls, queryset, whole=None, version=None, lazy=False, shared=False):
         """``lazy``: the ids are read when first needed (the counts may all be cached)."""
         queryset = queryset.order_by().prefetch_related(None)
         if connection.vendor != "postgresql":
-            return cls(queryset, whole=whole, version=version)
-        ids = _NOT_READ if whole is not None or lazy else _ids_of(queryset)
-        return cls(queryset, ids, whole, version)
+            return cls(queryset, whole=whole, version=version, shared=shared)
+        ids = _NOT_READ if whole is not None or lazy or shared else _ids_of(queryset)
+        return cls(queryset, ids, whole, version, shared)
+
+    @property
+    def ids_read(self):
+        """Whether the ids are at hand already (PostgreSQL, once read)."""
+        return self._ids is not None and self._ids is not _NOT_READ
 
     @property
     def ids(self):
@@ -52,11 +63,19 @@ class Matching:
 
     def remembered(self, name, compute):
         """``compute()``; for the whole set, kept until the data changes."""
-        if self.whole is None:
+        if self.identity is None:
             return compute()
         from .caching import cached
 
-        return cached("whole-set", (name, self.whole), compute, self.version)
+        return cached("set-counts", (name, self.identity), compute, self.version)
+
+    @cached_property
+    def identity(self):
+        """What names a remembered set: for a shared one, its query (filters, values, and
+        who may see drafts)."""
+        if self.whole is not None:
+            return self.whole
+        return str(self.queryset.query) if self.shared else None
 
     def agreements(self):
         """The matching agreements, as a queryset to count or group."""

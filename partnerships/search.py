@@ -46,17 +46,19 @@ class SearchPlan:
         return queryset.filter(self.condition).annotate(rank=self.rank).order_by(*self.order)
 
 
-def plan(queryset, query, name_field):
+def plan(queryset, query, name_field, version=None):
     """The :class:`SearchPlan` for ``query`` over ``queryset``, or ``None`` for no query.
 
     ``name_field`` is the record's main name: on SQLite an exact or leading match on it
     ranks first. On PostgreSQL this costs one query (do the words match anything?).
+    ``version``: the directory version the request read; corrections of misspelt words
+    are then remembered until the data changes, for every section of a search page.
     """
     query = (query or "").strip()
     if not query:
         return None
     if connection.vendor == "postgresql":
-        return _plan_postgresql(queryset, query)
+        return _plan_postgresql(queryset, query, version)
     return _plan_fallback(query, name_field)
 
 
@@ -66,7 +68,7 @@ def search(queryset, query, name_field):
     return search_plan.apply(queryset) if search_plan else queryset
 
 
-def _plan_postgresql(queryset, query):
+def _plan_postgresql(queryset, query, version):
     text_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
     if queryset.filter(_vector_matches(queryset.model, text_query)).exists():
         return _postgresql_plan(queryset.model, text_query)
@@ -74,9 +76,13 @@ def _plan_postgresql(queryset, query):
     # (a trigram index over short words), then search the corrected words in full
     # text. A trigram match against whole documents made the index return most rows
     # (a 60 s scan at 100,000 agreements). Substrings, Chinese included, still match.
-    corrected = SearchQuery(
-        _tsquery(word_candidates(query)), config=SEARCH_CONFIG, search_type="raw"
-    )
+    if version is None:
+        candidates = word_candidates(query)
+    else:
+        from .caching import cached
+
+        candidates = cached("word-candidates", (query,), lambda: word_candidates(query), version)
+    corrected = SearchQuery(_tsquery(candidates), config=SEARCH_CONFIG, search_type="raw")
     substrings = Q(search_document__icontains=query) | _every_word_contained(query)
     return _postgresql_plan(queryset.model, corrected, substrings)
 
@@ -102,15 +108,15 @@ def _vector_matches(model, text_query):
     return Q(search_vector=text_query)
 
 
-def first_results(queryset, query, name_field, limit, *, published_agreements=False):
+def first_results(queryset, query, name_field, limit, *, published_agreements=False, version=None):
     """``(count, ids of the first limit)`` of ``search(queryset, query, name_field)``.
 
     On PostgreSQL one query counts and ranks together (``COUNT(*) OVER ()``): counting
     and ranking separately read every match twice. Agreements are found from their
     narrow search rows alone, when ``queryset`` is every agreement or, with
-    ``published_agreements``, the published ones.
+    ``published_agreements``, the published ones. ``version``: as for :func:`plan`.
     """
-    search_plan = plan(queryset, query, name_field)
+    search_plan = plan(queryset, query, name_field, version)
     if search_plan is None:
         return 0, []
     if connection.vendor != "postgresql":
@@ -121,8 +127,7 @@ def first_results(queryset, query, name_field, limit, *, published_agreements=Fa
         rows = AgreementSearch.objects.filter(vector=search_plan.text_query)
         if search_plan.other_matches is not None:
             rows = AgreementSearch.objects.filter(
-                Q(vector=search_plan.text_query)
-                | Q(agreement__in=Agreement.objects.filter(search_plan.other_matches).values("pk"))
+                Q(vector=search_plan.text_query) | _among(search_plan.other_matches)
             )
         if published_agreements:
             rows = rows.filter(published=True)
@@ -143,6 +148,21 @@ def first_results(queryset, query, name_field, limit, *, published_agreements=Fa
         )
         found = cursor.fetchall()
     return (found[0][1] if found else 0), [pk for pk, _ in found]
+
+
+SUBSTRING_IDS_UP_TO = 1000
+
+
+def _among(condition):
+    """Search rows of the agreements matching ``condition`` (substrings, in the wide
+    table). Found first, as ids: OR-ed with the vector match as a subquery, it made the
+    planner test every row's vector (70 ms) instead of using the two indexes."""
+    ids = list(
+        Agreement.objects.filter(condition).values_list("pk", flat=True)[: SUBSTRING_IDS_UP_TO + 1]
+    )
+    if len(ids) > SUBSTRING_IDS_UP_TO:
+        return Q(agreement__in=Agreement.objects.filter(condition).values("pk"))
+    return Q(agreement_id__in=ids)
 
 
 def word_candidates(query):

@@ -78,6 +78,21 @@ def test_typos_are_corrected_against_the_words_the_directory_holds(curated):
 
 
 @on_postgresql
+def test_a_misspelt_query_is_corrected_once_for_every_section(client, curated):
+    """Each section (agreements, institutions, people, fields) needs the corrections: the
+    lexicon is asked once per page, not once per section."""
+    from django.core.cache import cache
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(SEARCH_URL, {"q": "Beihnag Universty"})
+    assert "Beihang University" in result_names(response, "Institutions")
+    lexicon = [q for q in queries if "partnerships_searchword" in q["sql"]]
+    assert len(lexicon) == 1
+
+
+@on_postgresql
 def test_a_new_name_joins_the_typo_lexicon_when_its_write_commits(client, db):
     from tests.factories import InstitutionFactory
 
