@@ -947,7 +947,11 @@ def write_results(path, context):
         "Each request asks for a URL not asked before in this run (while the pool lasts: "
         "*repeated* counts the requests, ours / Datasette's, that had to reuse one), so the "
         "page cache cannot "
-        "answer it. Ranges are over the rounds.",
+        "answer it. Counts that many URLs share are remembered until the next write, as "
+        "for every reader: those of the whole directory, of one filter (a year, a field) "
+        "and of one record (an institution's agreements, a field's chart); a request "
+        "right after a write computes them (the cold figures below). Ranges are over the "
+        "rounds.",
         "",
         "| Page type | pool | requests (ours / Datasette) | ours req/s | ours p50 ms | "
         "ours p95 ms | CPU ms/req | Datasette req/s | Datasette p95 ms | ours ÷ Datasette | "
