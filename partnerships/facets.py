@@ -93,7 +93,33 @@ def _party_counts(matching, group_by, limit=None, only=None):
     )
 
 
+# The facets counted from the institutions of each agreement: (filter, group, options).
+PARTY_FACETS = (
+    ("institution", "institution__slug", TOP_OPTIONS),
+    ("institution_kind", "institution__kind", None),
+    ("country", "institution__country", TOP_OPTIONS),
+    ("region", "institution__region", TOP_OPTIONS),
+    ("city", "institution__city", TOP_OPTIONS),
+)
+
+
+def _count_party_facets_together(filterset):
+    """PostgreSQL: the party facets that count the same set, read in one pass over its
+    rows. Sets whose counts are remembered (``Matching.identity``) are left to the
+    cache; the others, a request's own, are counted here once for all their facets."""
+    sets = {}
+    for name, group_by, limit in PARTY_FACETS:
+        found = filterset.matching(name)
+        if found.by_ids and found.identity is None:
+            sets.setdefault(id(found), (found, {}))[1][group_by] = limit
+    for found, limits in sets.values():
+        if len(limits) > 1:
+            found.counted.update(read_model.counts_together(found, limits))
+
+
 def _count_parties(matching, group_by, limit, only):
+    if only is None and group_by in matching.counted:
+        return matching.counted[group_by]
     if matching.by_ids:
         # PostgreSQL: from the facet rows (``read_model.py``), without joins.
         return read_model.counts(matching, group_by, limit, only)
@@ -185,6 +211,7 @@ def agreement_facets(filterset, focus_areas):
     facets.append(Facet("year", _("Year signed"), _options(years, active.get("year", []))))
 
     # Institutions (either side): the most frequent, plus those chosen.
+    _count_party_facets_together(filterset)
     base = filterset.matching("institution")
     selected = active.get("institution", [])
     rows = _with_selected(

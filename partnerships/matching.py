@@ -34,6 +34,7 @@ class Matching:
         self.whole = whole
         self.version = version  # The directory version, when the request has read it.
         self.shared = shared
+        self.counted = {}  # Facet counts found for several facets at once (facets.py).
         self._year_counts = None
 
     @classmethod

@@ -15,7 +15,7 @@ from functools import cached_property
 
 import networkx as nx
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.db.models import Count, F, Window
+from django.db.models import Count, F, Q, Window
 from django.urls import reverse
 from django.utils.translation import ngettext
 
@@ -34,6 +34,9 @@ LAYOUT_SEED = 12  # the same data always gives the same picture
 # networkx's default is 50 rounds; past 30 the 150-node picture hardly moves, while each
 # round costs milliseconds of an uncached request.
 LAYOUT_ITERATIONS = 30
+# An institution with more published agreements than this is a hub: its pairs with other
+# hubs are in most institutions' networks, so they are kept per pair until a write.
+HUB_AGREEMENTS = 200
 MIN_RADIUS, MAX_RADIUS = 4, 18  # pixels
 # For keeping labels apart: the drawing's size on a desktop and on a phone (20rem high,
 # the width of a 375-pixel screen less the page's margins), and a label's in pixels. On a
@@ -345,7 +348,45 @@ def institution_network(institution):
     nodes = _nodes({pk: counts.get(pk, 0) for pk in ids})
     # The pairs from the link tables: among a few dozen institutions, their indexes beat
     # the arrays (23 against 50 ms at 100,000 agreements).
-    return _assemble(nodes, _pairs(agreements, ids), len(ids), centre=institution.pk)
+    hubs = [pk for pk in ids if counts.get(pk, 0) > HUB_AGREEMENTS]
+    pairs = _pairs_of(agreements, [pk for pk in ids if pk not in hubs], ids)
+    pairs += _hub_pairs(agreements, hubs)
+    return _assemble(nodes, pairs, len(ids), centre=institution.pk)
+
+
+def _pairs_of(agreements, some, ids):
+    """Like ``_pairs``, for the pairs with at least one of ``some`` (which sign few
+    agreements, so that reading only their rows is cheap)."""
+    some = set(some)
+    rows = (
+        AgreementParty.objects.filter(
+            Q(institution__lt=F("agreement__party_links__institution"))
+            | Q(institution__gt=F("agreement__party_links__institution")),
+            agreement__in=agreements.values("pk"),
+            institution__in=some,
+            agreement__party_links__institution__in=ids,
+        )
+        .values_list("institution", "agreement__party_links__institution")
+        .annotate(weight=Count("agreement"))
+        .order_by()
+    )
+    # A pair of two of ``some`` comes from both sides: kept once, as (smaller, larger).
+    return [(min(a, b), max(a, b), weight) for a, b, weight in rows if b not in some or a < b]
+
+
+def _hub_pairs(agreements, hubs):
+    """The pairs among ``hubs``, each kept until the next write: joining hubs' thousands
+    of party rows took most of an institution page (70 ms at 100,000 agreements)."""
+    wanted = [f"{a}-{b}" for a in hubs for b in hubs if a < b]  # cache keys: no spaces
+    if not wanted:
+        return []
+
+    def compute(missing):
+        involved = sorted({int(pk) for pair in missing for pk in pair.split("-")})
+        return {f"{a}-{b}": weight for a, b, weight in _pairs(agreements, involved)}
+
+    weights = caching.per_record("hub-pairs", wanted, compute)
+    return [(*map(int, pair.split("-")), weight) for pair, weight in weights.items() if weight]
 
 
 def _ranked(parties, limit):

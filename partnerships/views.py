@@ -581,7 +581,9 @@ def search_everything(request):
                 }
             )
     suggestions = (
-        search.suggestions(Institution.objects.visible_to(request.user), query)
+        search.suggestions(
+            Institution.objects.visible_to(request.user), query, version=directory_version(request)
+        )
         if query and not total
         else []
     )

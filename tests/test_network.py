@@ -249,11 +249,17 @@ def test_an_institution_sits_in_the_middle_of_its_own_network(directory):
         assert network.MARGIN <= node.y <= 1 - network.MARGIN
 
 
-def test_an_institutions_network_has_every_co_signing_among_its_nodes(directory):
+@pytest.mark.parametrize("hub_agreements", [200, 2, 0], ids=["no-hubs", "some-hubs", "all-hubs"])
+def test_an_institutions_network_has_every_co_signing_among_its_nodes(
+    directory, monkeypatch, hub_agreements
+):
     """Node sizes and edges equal what the published agreements' parties say, and a
-    party added without a signal (``bulk_create``) is drawn in the next network."""
+    party added without a signal (``bulk_create``) is drawn in the next network. Pairs
+    of hubs are remembered apart from the others: with none, some or all of the nodes
+    counted as hubs, the edges are the same."""
     from partnerships.models import AgreementParty
 
+    monkeypatch.setattr(network, "HUB_AGREEMENTS", hub_agreements)
     graph = network.institution_network(directory["hub"])
     slugs = {node.slug for node in graph.nodes}
     expected = {

@@ -127,6 +127,19 @@ def test_no_results_suggests_what_to_try(client, curated):
     assert "Try an abbreviation" in html
 
 
+@on_postgresql
+def test_a_search_that_finds_nothing_suggests_names_holding_a_word_it_may_have_meant(
+    client, curated
+):
+    # "Tianjn" alone would be corrected and found; with a word the directory does not
+    # hold, every section finds nothing, and the names with "Tianjin" are offered.
+    response = client.get(SEARCH_URL, {"q": "Tianjn quasar"})
+    assert response.context["total"] == 0
+    assert response.context["suggestions"][0] == "Tianjin University"
+    html = response.content.decode()
+    assert 'href="?q=Tianjin%20University"' in html
+
+
 def test_a_search_string_longer_than_the_limit_is_refused_with_a_clear_message(client, db):
     response = client.get(SEARCH_URL, {"q": "x" * 500})
     assert response.status_code == 400
