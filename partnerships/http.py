@@ -39,6 +39,18 @@ def is_public_request(request):
     )
 
 
+class DirectoryVersionOncePerRequestMiddleware:
+    """Every part of a request that keys a cache entry by the directory version reads the
+    same token, from the database once (``DirectoryVersion.read_once``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with DirectoryVersion.read_once():
+            return self.get_response(request)
+
+
 def directory_version(request):
     """The directory version, read once per request whichever middleware asks first."""
     version = getattr(request, "directory_version", None)

@@ -10,13 +10,15 @@ enters with its evidence replaces the computed window.
 
 import calendar
 import datetime
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db import models
 from django.db.models import F, Func, Q
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext, gettext_noop, ngettext, pgettext_lazy
 
 from .models.common import DatePrecision, format_partial_date
 
@@ -104,9 +106,15 @@ class EndWindow:
 @dataclass(frozen=True)
 class Status:
     status: str  # an InForce value
-    reason: str
+    # The reason in words, built when first read: a list card shows only the status, and
+    # twenty sentences with their dates formatted cost a list page for nothing.
+    explain: Callable[[], str] = field(repr=False, compare=False)
     end: EndWindow | None = None
     end_stated: bool = False  # the end comes from an editor's date and its source
+
+    @cached_property
+    def reason(self):
+        return self.explain()
 
     @property
     def label(self):
@@ -145,41 +153,54 @@ def status_of(
     signed = period(signed_on, signed_on_precision)
     if stated:
         end = EndWindow(*stated)
-        reason = gettext("A source states that it ends %(end)s") % {"end": end.display}
-        return _judge(end, today, reason, end_stated=True)
+        return _judge(
+            end,
+            today,
+            lambda: gettext("A source states that it ends %(end)s") % {"end": end.display},
+            end_stated=True,
+        )
     if signed is None:
         return Status(
-            InForce.UNKNOWN, gettext("The signing date is not stated, so its end is unknown.")
+            InForce.UNKNOWN,
+            lambda: gettext("The signing date is not stated, so its end is unknown."),
         )
-    when = {"date": format_partial_date(signed_on, signed_on_precision)}
-    if signed_on_precision == DatePrecision.DAY:
-        signed_words = gettext("Signed on %(date)s") % when
-    else:
-        signed_words = gettext("Signed in %(date)s") % when
+
+    def signed_words():
+        when = {"date": format_partial_date(signed_on, signed_on_precision)}
+        if signed_on_precision == DatePrecision.DAY:
+            return gettext("Signed on %(date)s") % when
+        return gettext("Signed in %(date)s") % when
+
     if not term_months:
-        reason = gettext("%(signed)s; no term is stated, so its end is unknown.")
-        return Status(InForce.UNKNOWN, reason % {"signed": signed_words})
+        return Status(
+            InForce.UNKNOWN,
+            lambda: (
+                gettext("%(signed)s; no term is stated, so its end is unknown.")
+                % {"signed": signed_words()}
+            ),
+        )
     end = EndWindow(add_months(signed[0], term_months), add_months(signed[1], term_months))
-    reason = gettext("%(signed)s for %(term)s: ends %(end)s") % {
-        "signed": signed_words,
-        "term": term_words(term_months),
-        "end": end.display,
-    }
-    return _judge(end, today, reason)
+    return _judge(
+        end,
+        today,
+        lambda: (
+            gettext("%(signed)s for %(term)s: ends %(end)s")
+            % {"signed": signed_words(), "term": term_words(term_months), "end": end.display}
+        ),
+    )
 
 
 def _judge(end, today, reason, end_stated=False):
+    """``reason``: a callable giving the reason's words, without the sentence's end."""
     # The sentence ends in the catalogue too: Chinese closes it with 。, not a full stop.
     if today < end.earliest:
-        status, sentence = InForce.IN_FORCE, gettext("%(reason)s.")
+        status, sentence = InForce.IN_FORCE, gettext_noop("%(reason)s.")
     elif today >= end.latest:
-        status, sentence = InForce.ENDED, gettext("%(reason)s.")
+        status, sentence = InForce.ENDED, gettext_noop("%(reason)s.")
     else:
-        status, sentence = (
-            InForce.UNKNOWN,
-            gettext("%(reason)s, so it may or may not be in force today."),
-        )
-    return Status(status, sentence % {"reason": reason}, end, end_stated)
+        status = InForce.UNKNOWN
+        sentence = gettext_noop("%(reason)s, so it may or may not be in force today.")
+    return Status(status, lambda: gettext(sentence) % {"reason": reason()}, end, end_stated)
 
 
 def status_of_agreement(agreement, today=None):

@@ -146,6 +146,27 @@ def test_an_update_retires_cached_pages(client, db):
     assert "Second title" in client.get(url).content.decode()
 
 
+def test_a_page_reads_the_directory_version_once(client, db):
+    """The page cache, counts, facets and charts all key by the version: one query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    AgreementFactory(fields=[FocusAreaFactory(slug="education")])
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("agreement-list"), {"field": "education", "year": "2024"})
+    assert response.status_code == 200
+    reads = [q for q in queries if "partnerships_directoryversion" in q["sql"]]
+    assert len(reads) == 1
+
+
+def test_a_write_within_a_request_moves_what_the_rest_of_it_reads(db):
+    with DirectoryVersion.read_once():
+        before = DirectoryVersion.current()
+        AgreementFactory()
+        assert DirectoryVersion.current() != before
+
+
 def redis_url():
     """Redis for the shared-cache tests: required in CI, skipped elsewhere when absent."""
     url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
