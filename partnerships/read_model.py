@@ -158,6 +158,20 @@ def counts_together(matching, limits):
     return found
 
 
+def published_counts(column):
+    """``{value: published agreements}`` over the whole directory for one array column
+    (``institutions``, ``fields``, …: values as stored, institutions by id), from the rows
+    alone: one pass over narrow rows, where the link tables took 90–230 ms a count."""
+    if column not in COLUMNS.values():
+        raise ValueError(f"No facet column {column!r}.")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT value, count(*) FROM {TABLE} facets, unnest(facets.{column}) AS value "
+            "WHERE facets.published GROUP BY value"
+        )
+        return dict(cursor.fetchall())
+
+
 def partners(institutions, excluded, limit):
     """``[(institution id, agreements)]``: institutions that co-signed published agreements
     with any of ``institutions``, but not those ``excluded``, most agreements first (ties

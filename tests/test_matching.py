@@ -246,3 +246,27 @@ def test_facets_follow_edits_of_the_institutions_and_fields_they_group_by(client
     )
     # Every published agreement is now in engineering or below it.
     assert facet_counts(client, "field")["engineering"] == 5
+
+
+def test_whole_directory_counts_from_the_facet_rows_equal_the_link_tables(
+    client, directory, monkeypatch
+):
+    """The home page's figures and every field's count (search, field list) come from the
+    facet rows on PostgreSQL: the same numbers, drafts left out, ties by name."""
+    from partnerships import read_model
+
+    def home():
+        cache.clear()
+        response = client.get(reverse("home"))
+        counts = response.context["counts"]
+        return counts, [(i.slug, i.agreement_count) for i in response.context["top_institutions"]]
+
+    fields, page = FocusArea.objects.agreement_counts(), home()
+    with monkeypatch.context() as patch:
+        patch.setattr(read_model, "in_use", lambda: False)
+        assert FocusArea.objects.agreement_counts() == fields
+        assert home() == page
+    engineering = FocusArea.objects.get(slug="engineering")
+    assert fields[engineering.pk] == 4  # in it or below, each agreement once
+    assert page[0]["institutions"] == 3
+    assert page[1] == [("pumch", 3), ("tju", 3), ("hkust", 2)]

@@ -368,7 +368,15 @@ class FocusAreaQuerySet(ByReaderName, NaturalKeyQuerySet):
         """``{field id: published agreements}`` for every field, in two grouped queries.
 
         A top-level field counts an agreement in it or in any of its sub-fields once.
+        On PostgreSQL, from the facet rows (``read_model``).
         """
+        from partnerships import read_model
+
+        if read_model.in_use():
+            counts = read_model.published_counts("fields")
+            # Keyed by top-level field: overrides the direct counts of top-level fields.
+            counts.update(read_model.published_counts("top_fields"))
+            return counts
         links = _agreement_focus_area().objects.filter(agreement__status=PUBLISHED)
         counts = dict(
             links.values("focus_area")
