@@ -35,8 +35,9 @@ LAYOUT_SEED = 12  # the same data always gives the same picture
 # round costs milliseconds of an uncached request.
 LAYOUT_ITERATIONS = 30
 # An institution with more published agreements than this is a hub: its pairs with other
-# hubs are in most institutions' networks, so they are kept per pair until a write.
-HUB_AGREEMENTS = 200
+# hubs are in most institutions' networks, so they are kept per pair until a write. At
+# 100,000 agreements about a dozen are; at 200 (a hundred hubs) pairs were seldom reused.
+HUB_AGREEMENTS = 1000
 MIN_RADIUS, MAX_RADIUS = 4, 18  # pixels
 # For keeping labels apart: the drawing's size on a desktop and on a phone (20rem high,
 # the width of a 375-pixel screen less the page's margins), and a label's in pixels. On a

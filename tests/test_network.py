@@ -249,7 +249,7 @@ def test_an_institution_sits_in_the_middle_of_its_own_network(directory):
         assert network.MARGIN <= node.y <= 1 - network.MARGIN
 
 
-@pytest.mark.parametrize("hub_agreements", [200, 2, 0], ids=["no-hubs", "some-hubs", "all-hubs"])
+@pytest.mark.parametrize("hub_agreements", [1000, 2, 0], ids=["no-hubs", "some-hubs", "all-hubs"])
 def test_an_institutions_network_has_every_co_signing_among_its_nodes(
     directory, monkeypatch, hub_agreements
 ):
