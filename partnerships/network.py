@@ -349,45 +349,60 @@ def institution_network(institution):
     nodes = _nodes({pk: counts.get(pk, 0) for pk in ids})
     # The pairs from the link tables: among a few dozen institutions, their indexes beat
     # the arrays (23 against 50 ms at 100,000 agreements).
-    hubs = [pk for pk in ids if counts.get(pk, 0) > HUB_AGREEMENTS]
-    pairs = _pairs_of(agreements, [pk for pk in ids if pk not in hubs], ids)
-    pairs += _hub_pairs(agreements, hubs)
+    hubs = {pk for pk in ids if counts.get(pk, 0) > HUB_AGREEMENTS}
+    pairs = _ego_pairs(agreements, ids, hubs)
     return _assemble(nodes, pairs, len(ids), centre=institution.pk)
 
 
-def _pairs_of(agreements, some, ids):
-    """Like ``_pairs``, for the pairs with at least one of ``some`` (which sign few
-    agreements, so that reading only their rows is cheap)."""
-    some = set(some)
-    rows = (
-        AgreementParty.objects.filter(
-            Q(institution__lt=F("agreement__party_links__institution"))
-            | Q(institution__gt=F("agreement__party_links__institution")),
-            agreement__in=agreements.values("pk"),
-            institution__in=some,
-            agreement__party_links__institution__in=ids,
+def _ego_pairs(agreements, ids, hubs):
+    """``_pairs`` among ``ids``, where the pairs of two ``hubs`` are kept per pair until
+    the next write: most institutions' networks hold the same few hubs, and joining
+    their thousands of party rows took most of an institution page (54–83 ms at 100,000
+    agreements). The other pairs are read from their smaller side's rows. One query
+    either way (hub pairs not yet kept are read in the same one), so that a page's
+    queries do not depend on the size of the directory."""
+    light = [pk for pk in ids if pk not in hubs]
+    wanted = [f"{a}-{b}" for a in sorted(hubs) for b in sorted(hubs) if a < b]  # cache keys
+    read = None
+
+    def compute(missing):
+        nonlocal read
+        involved = sorted({int(pk) for pair in missing for pk in pair.split("-")})
+        read = list(_with_light(agreements, light, ids, involved))
+        return {f"{a}-{b}": weight for a, b, weight in read if a in hubs and b in hubs}
+
+    weights = caching.per_record("hub-pairs", wanted, compute) if wanted else {}
+    if read is None:
+        read = list(_with_light(agreements, light, ids))
+    # A pair of two light institutions comes from both sides: kept once, (smaller, larger).
+    pairs = [
+        (min(a, b), max(a, b), weight)
+        for a, b, weight in read
+        if a not in hubs and (b in hubs or a < b)
+    ]
+    pairs += [(*map(int, pair.split("-")), weight) for pair, weight in weights.items() if weight]
+    return pairs
+
+
+def _with_light(agreements, light, ids, hubs=()):
+    """Party rows of ``light`` institutions co-signed with any of ``ids``, by pair; with
+    ``hubs``, also the pairs among those (a < b), in the same query."""
+    partner = "agreement__party_links__institution"
+    condition = (
+        Q(institution__in=light)
+        & Q(**{f"{partner}__in": ids})
+        & (Q(institution__lt=F(partner)) | Q(institution__gt=F(partner)))
+    )
+    if hubs:
+        condition |= (
+            Q(institution__in=hubs) & Q(**{f"{partner}__in": hubs}) & Q(institution__lt=F(partner))
         )
-        .values_list("institution", "agreement__party_links__institution")
+    return (
+        AgreementParty.objects.filter(condition, agreement__in=agreements.values("pk"))
+        .values_list("institution", partner)
         .annotate(weight=Count("agreement"))
         .order_by()
     )
-    # A pair of two of ``some`` comes from both sides: kept once, as (smaller, larger).
-    return [(min(a, b), max(a, b), weight) for a, b, weight in rows if b not in some or a < b]
-
-
-def _hub_pairs(agreements, hubs):
-    """The pairs among ``hubs``, each kept until the next write: joining hubs' thousands
-    of party rows took most of an institution page (70 ms at 100,000 agreements)."""
-    wanted = [f"{a}-{b}" for a in hubs for b in hubs if a < b]  # cache keys: no spaces
-    if not wanted:
-        return []
-
-    def compute(missing):
-        involved = sorted({int(pk) for pair in missing for pk in pair.split("-")})
-        return {f"{a}-{b}": weight for a, b, weight in _pairs(agreements, involved)}
-
-    weights = caching.per_record("hub-pairs", wanted, compute)
-    return [(*map(int, pair.split("-")), weight) for pair, weight in weights.items() if weight]
 
 
 def _ranked(parties, limit):

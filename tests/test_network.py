@@ -282,3 +282,23 @@ def test_an_institutions_network_has_every_co_signing_among_its_nodes(
     graph = network.institution_network(directory["hub"])
     assert "loner" in {node.slug for node in graph.nodes}  # a partner's partner now
     assert drawn_edges(graph)[("hospital", "loner")] == 1
+
+
+def test_an_institution_page_makes_as_many_queries_with_hubs_as_without(
+    client, directory, monkeypatch
+):
+    """Hub pairs not yet kept are read in the query that reads the others: the page's
+    queries do not depend on how large the directory (and its hubs) are."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = directory["hub"].get_absolute_url()
+    counted = []
+    for hub_agreements in (1000, 2):
+        monkeypatch.setattr(network, "HUB_AGREEMENTS", hub_agreements)
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counted.append(len(queries))
+    assert counted[0] == counted[1]
