@@ -63,7 +63,7 @@ class Matching:
         return self._ids is not None
 
     def remembered(self, name, compute):
-        """``compute()``; for the whole set, kept until the data changes."""
+        """``compute()``; for the whole set or a shared one, kept until the data changes."""
         if self.identity is None:
             return compute()
         from .caching import cached
