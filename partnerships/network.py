@@ -213,7 +213,7 @@ def _assemble(nodes, pairs, institutions_in_scope, centre=None):
     edges = [Edge(by_pk[a], by_pk[b], weight) for a, b, weight in pairs]
     # Every link shapes the layout; only the strongest are drawn and tabled.
     _lay_out(nodes, edges, centre)
-    edges = edges[:MAX_DRAWN_EDGES]
+    edges = _drawn(edges, centre)
     largest = max((node.agreements for node in nodes), default=1)
     for node in nodes:
         node.largest = largest
@@ -232,6 +232,18 @@ def _assemble(nodes, pairs, institutions_in_scope, centre=None):
     present = {node.kind for node in nodes}
     kinds = [(code, label) for code, label in InstitutionKind.choices if code in present]
     return Network(nodes, edges, institutions_in_scope, len(pairs), kinds)
+
+
+def _drawn(edges, centre=None):
+    """The ``MAX_DRAWN_EDGES`` heaviest of ``edges`` (heaviest first), where an
+    institution's page keeps every edge of its own first: among hubs that co-sign by the
+    hundred, a small institution's single agreements would otherwise all be cut."""
+    if centre is None:
+        return edges[:MAX_DRAWN_EDGES]
+    own = [edge for edge in edges if centre in (edge.source.pk, edge.target.pk)]
+    others = [edge for edge in edges if centre not in (edge.source.pk, edge.target.pk)]
+    kept = {id(edge) for edge in [*own, *others][:MAX_DRAWN_EDGES]}
+    return [edge for edge in edges if id(edge) in kept]
 
 
 def _label_box(node, drawing_width, drawing_height, label_height=LABEL_HEIGHT):

@@ -302,3 +302,20 @@ def test_an_institution_page_makes_as_many_queries_with_hubs_as_without(
             assert client.get(url).status_code == 200
         counted.append(len(queries))
     assert counted[0] == counted[1]
+
+
+def test_an_institutions_own_edges_are_drawn_before_heavier_ones_among_its_partners(
+    directory, monkeypatch
+):
+    """The drawing keeps only the heaviest edges; on an institution's page its own come
+    first, or a small institution among hubs that co-sign by the hundred shows none."""
+    monkeypatch.setattr(network, "MAX_DRAWN_EDGES", 2)
+    academy = Institution.objects.get(slug="academy")
+    graph = network.institution_network(academy)
+    # hub–hospital (2) and hub–tianjin (2) outweigh academy–hospital (1).
+    assert drawn_edges(graph) == {("academy", "hospital"): 1, ("hospital", "hub"): 2}
+    assert graph.edges_cut
+    assert [edge.weight for edge in graph.edges] == [2, 1]  # still heaviest first
+
+    whole = network.directory_network(Agreement.objects.published())
+    assert ("academy", "hospital") not in drawn_edges(whole)  # no centre: weight alone
