@@ -16,7 +16,6 @@ from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.utils import translation
 
-from .http import directory_version
 from .models import DirectoryVersion, FocusArea
 from .models.querysets import sees_drafts
 
@@ -27,13 +26,12 @@ def _digest(parts):
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
-def cached(namespace, parts, compute, version=None):
+def cached(namespace, parts, compute):
     """``compute()``, remembered under ``namespace`` and ``parts`` until the data changes.
 
-    Pass ``version`` when one request makes several lookups, to read it only once.
+    A request reads the version once however many lookups it makes (``read_once``).
     """
-    if version is None:
-        version = DirectoryVersion.current()
+    version = DirectoryVersion.current()
     # Per language too: some values hold labels (facets), translated when computed.
     key = f"directory:{namespace}:{version}:{translation.get_language()}:{_digest(parts)}"
     value = cache.get(key)
@@ -43,13 +41,12 @@ def cached(namespace, parts, compute, version=None):
     return value
 
 
-def per_record(namespace, ids, compute, version=None):
+def per_record(namespace, ids, compute):
     """``{id: compute(ids)[id]}``, each record's value remembered on its own until the
     data changes, so that records shown on many pages (a hub institution's agreement
     count) are computed once per version rather than once per page. ``compute`` gets
     only the ids not remembered and may leave out those whose value is 0."""
-    if version is None:
-        version = DirectoryVersion.current()
+    version = DirectoryVersion.current()
     keys = {pk: f"directory:{namespace}:{version}:{pk}" for pk in ids}
     found = cache.get_many(list(keys.values()))
     values = {pk: found[key] for pk, key in keys.items() if key in found}
@@ -104,7 +101,7 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        key = self.is_cacheable_request(request) and page_key(request, directory_version(request))
+        key = self.is_cacheable_request(request) and page_key(request, DirectoryVersion.current())
         if not key:
             return self.get_response(request)
         response = cache.get(key)

@@ -14,7 +14,6 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from . import search
-from .http import directory_version
 from .in_force import in_force_condition
 from .matching import Matching
 from .models import (
@@ -198,8 +197,7 @@ class FacetedFilterSet(django_filters.FilterSet):
     def filter_search(self, queryset, name, value):
         # Decided once, then reused by every facet query of the same request.
         if getattr(self, "_search_plan", None) is None:
-            version = directory_version(self.request) if self.request else None
-            self._search_plan = search.plan(queryset, value, self.search_name_field, version)
+            self._search_plan = search.plan(queryset, value, self.search_name_field)
         return self._search_plan.apply(queryset) if self._search_plan else queryset
 
     def queryset_without(self, excluded):
@@ -238,8 +236,7 @@ class FacetedFilterSet(django_filters.FilterSet):
         # One faceted filter (a year, a field): a set many requests share, each adding
         # another filter to it, so its counts are remembered too.
         shared = len(applied) == 1 and len(faceted) == 1
-        version = directory_version(self.request) if (whole or shared) and self.request else None
-        sets[applied] = Matching.of(self.queryset_without(excluded), whole, version, shared=shared)
+        sets[applied] = Matching.of(self.queryset_without(excluded), whole, shared=shared)
         return sets[applied]
 
     @property

@@ -51,14 +51,6 @@ class DirectoryVersionOncePerRequestMiddleware:
             return self.get_response(request)
 
 
-def directory_version(request):
-    """The directory version, read once per request whichever middleware asks first."""
-    version = getattr(request, "directory_version", None)
-    if version is None:
-        version = request.directory_version = DirectoryVersion.current()
-    return version
-
-
 def version_changed_at(version):
     """When this site first served ``version``: never earlier than the change itself.
 
@@ -77,7 +69,7 @@ class ConditionalPublicResponseMiddleware:
     def __call__(self, request):
         if not is_public_request(request) or request.path in DATA_FREE_PATHS:
             return self.get_response(request)
-        version = directory_version(request)
+        version = DirectoryVersion.current()
         # Everything an anonymous answer depends on: the data, the address, the language.
         parts = f"{version} {translation.get_language()} {request.get_full_path()}"
         digest = hashlib.sha256(parts.encode()).hexdigest()

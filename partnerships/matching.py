@@ -28,23 +28,22 @@ class Matching:
     not remembered.
     """
 
-    def __init__(self, queryset, ids=None, whole=None, version=None, shared=False):
+    def __init__(self, queryset, ids=None, whole=None, shared=False):
         self.queryset = queryset
         self._ids = ids
         self.whole = whole
-        self.version = version  # The directory version, when the request has read it.
         self.shared = shared
         self.counted = {}  # Facet counts found for several facets at once (facets.py).
         self._year_counts = None
 
     @classmethod
-    def of(cls, queryset, whole=None, version=None, lazy=False, shared=False):
+    def of(cls, queryset, whole=None, lazy=False, shared=False):
         """``lazy``: the ids are read when first needed (the counts may all be cached)."""
         queryset = queryset.order_by().prefetch_related(None)
         if connection.vendor != "postgresql":
-            return cls(queryset, whole=whole, version=version, shared=shared)
+            return cls(queryset, whole=whole, shared=shared)
         ids = _NOT_READ if whole is not None or lazy or shared else _ids_of(queryset)
-        return cls(queryset, ids, whole, version, shared)
+        return cls(queryset, ids, whole, shared)
 
     @property
     def ids_read(self):
@@ -68,7 +67,7 @@ class Matching:
             return compute()
         from .caching import cached
 
-        return cached("set-counts", (name, self.identity), compute, self.version)
+        return cached("set-counts", (name, self.identity), compute)
 
     @cached_property
     def identity(self):

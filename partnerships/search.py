@@ -46,19 +46,19 @@ class SearchPlan:
         return queryset.filter(self.condition).annotate(rank=self.rank).order_by(*self.order)
 
 
-def plan(queryset, query, name_field, version=None):
+def plan(queryset, query, name_field):
     """The :class:`SearchPlan` for ``query`` over ``queryset``, or ``None`` for no query.
 
     ``name_field`` is the record's main name: on SQLite an exact or leading match on it
-    ranks first. On PostgreSQL this costs one query (do the words match anything?).
-    ``version``: the directory version the request read; corrections of misspelt words
-    are then remembered until the data changes, for every section of a search page.
+    ranks first. On PostgreSQL this costs one query (do the words match anything?);
+    corrections of misspelt words are remembered until the data changes, for every
+    section of a search page.
     """
     query = (query or "").strip()
     if not query:
         return None
     if connection.vendor == "postgresql":
-        return _plan_postgresql(queryset, query, version)
+        return _plan_postgresql(queryset, query)
     return _plan_fallback(query, name_field)
 
 
@@ -68,7 +68,7 @@ def search(queryset, query, name_field):
     return search_plan.apply(queryset) if search_plan else queryset
 
 
-def _plan_postgresql(queryset, query, version):
+def _plan_postgresql(queryset, query):
     text_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
     if queryset.filter(_vector_matches(queryset.model, text_query)).exists():
         return _postgresql_plan(queryset.model, text_query)
@@ -76,9 +76,7 @@ def _plan_postgresql(queryset, query, version):
     # (a trigram index over short words), then search the corrected words in full
     # text. A trigram match against whole documents made the index return most rows
     # (a 60 s scan at 100,000 agreements). Substrings, Chinese included, still match.
-    corrected = SearchQuery(
-        _tsquery(_corrections(query, version)), config=SEARCH_CONFIG, search_type="raw"
-    )
+    corrected = SearchQuery(_tsquery(_corrections(query)), config=SEARCH_CONFIG, search_type="raw")
     substrings = Q(search_document__icontains=query) | _every_word_contained(query)
     return _postgresql_plan(queryset.model, corrected, substrings)
 
@@ -104,15 +102,15 @@ def _vector_matches(model, text_query):
     return Q(search_vector=text_query)
 
 
-def first_results(queryset, query, name_field, limit, *, published_agreements=False, version=None):
+def first_results(queryset, query, name_field, limit, *, published_agreements=False):
     """``(count, ids of the first limit)`` of ``search(queryset, query, name_field)``.
 
     On PostgreSQL one query counts and ranks together (``COUNT(*) OVER ()``): counting
     and ranking separately read every match twice. Agreements are found from their
     narrow search rows alone, when ``queryset`` is every agreement or, with
-    ``published_agreements``, the published ones. ``version``: as for :func:`plan`.
+    ``published_agreements``, the published ones.
     """
-    search_plan = plan(queryset, query, name_field, version)
+    search_plan = plan(queryset, query, name_field)
     if search_plan is None:
         return 0, []
     if connection.vendor != "postgresql":
@@ -183,14 +181,12 @@ def word_candidates(query):
     return [candidates[position] for position in sorted(candidates)]
 
 
-def _corrections(query, version=None):
-    """``word_candidates(query)``; with the request's ``version``, remembered until the
-    data changes, so that a page asks the lexicon once for all its sections."""
-    if version is None:
-        return word_candidates(query)
+def _corrections(query):
+    """``word_candidates(query)``, remembered until the data changes, so that a page asks
+    the lexicon once for all its sections."""
     from .caching import cached
 
-    return cached("word-candidates", (query,), lambda: word_candidates(query), version)
+    return cached("word-candidates", (query,), lambda: word_candidates(query))
 
 
 def corrected_words(query):
@@ -232,7 +228,7 @@ def _plan_fallback(query, name_field):
     return SearchPlan(condition=condition, rank=rank, order=("-rank", name_field, "pk"))
 
 
-def suggestions(queryset, query, limit=5, version=None):
+def suggestions(queryset, query, limit=5):
     """Names among ``queryset`` (what the reader may see) for a query that found nothing,
     for "did you mean": those holding any of the words the typed ones may have meant
     (the lexicon's corrections), best ranked first. A trigram similarity of the query to
@@ -240,7 +236,7 @@ def suggestions(queryset, query, limit=5, version=None):
     query = (query or "").strip()
     if not query or connection.vendor != "postgresql":
         return []
-    words = sorted({word for alternatives in _corrections(query, version) for word in alternatives})
+    words = sorted({word for alternatives in _corrections(query) for word in alternatives})
     any_word = SearchQuery(_tsquery([words]), config=SEARCH_CONFIG, search_type="raw")
     return list(
         queryset.filter(search_vector=any_word)

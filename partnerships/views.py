@@ -19,7 +19,6 @@ from .filters import (
     PersonFilterSet,
     SearchTextField,
 )
-from .http import directory_version
 from .matching import Matching
 from .models import (
     Agreement,
@@ -535,7 +534,6 @@ def search_everything(request):
     sections = []
     total = 0
     if query:
-        version = directory_version(request)
         visible = Agreement.objects.visible_to(request.user)
         for label, url_name, queryset, name_field, count_rows in (
             (_("Agreements"), "agreement-list", visible.for_list(), "title", None),
@@ -571,12 +569,11 @@ def search_everything(request):
                     name_field,
                     SEARCH_SECTION_SIZE,
                     published_agreements=not sees_drafts(request.user),
-                    version=version,
                 )
 
             kind = url_name.split("-")[0]
             count, ids = caching.cached(
-                f"search:{kind}", (*caching.request_key(request), query), locate, version
+                f"search:{kind}", (*caching.request_key(request), query), locate
             )
             total += count
             rows = in_order_of(queryset, ids)
@@ -592,9 +589,7 @@ def search_everything(request):
                 }
             )
     suggestions = (
-        search.suggestions(
-            Institution.objects.visible_to(request.user), query, version=directory_version(request)
-        )
+        search.suggestions(Institution.objects.visible_to(request.user), query)
         if query and not total
         else []
     )

@@ -33,7 +33,6 @@ from partnerships.filters import (
 )
 from partnerships.models import (
     Agreement,
-    DirectoryVersion,
     FocusArea,
     Institution,
     InstitutionRelation,
@@ -83,10 +82,9 @@ class DirectoryPagination(PageNumberPagination):
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
         page_size = self.get_page_size(request)
-        version = DirectoryVersion.current()
         counted = caching.request_key(request)
         paginator = self.django_paginator_class(queryset, page_size)
-        paginator.count = caching.cached("api-count", counted, queryset.count, version)
+        paginator.count = caching.cached("api-count", counted, queryset.count)
         page_number = self.get_page_number(request, paginator)
         try:
             self.page = paginator.page(page_number)
@@ -101,7 +99,7 @@ class DirectoryPagination(PageNumberPagination):
             return [record.pk for record in fetched]
 
         paged = (*caching.request_key(request, ignored=("page",)), page_size, self.page.number)
-        ids = caching.cached("api-page", paged, locate, version)
+        ids = caching.cached("api-page", paged, locate)
         if not fetched and ids:
             fetched = in_order_of(queryset, ids)
         self.page.object_list = fetched
