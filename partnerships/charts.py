@@ -153,6 +153,7 @@ def year_chart(counts, undated, link_params=None, selected=()):
     slot = 100 / max(len(years), FEWEST_SLOTS)
     offset = (100 - slot * len(years)) / 2
     label_step = _label_step(len(years))
+    year_url = _year_urls(link_params)
     selected = {int(year) for year in selected}
     bars = []
     for index, year in enumerate(years):
@@ -163,7 +164,7 @@ def year_chart(counts, undated, link_params=None, selected=()):
             Bar(
                 year=year,
                 count=count,
-                url=_year_url(link_params, year),
+                url=year_url(year),
                 selected=year in selected,
                 x=round(offset + index * slot + slot * GAP / 2, 3),
                 width=round(slot * (1 - GAP), 3),
@@ -184,7 +185,9 @@ def year_chart(counts, undated, link_params=None, selected=()):
     )
 
 
-def _year_url(link_params, year):
+def _year_urls(link_params):
+    """A function of a year giving the list's address for ``link_params`` with that year
+    (reversed and copied once per chart, not once per bar)."""
     if isinstance(link_params, QueryDict):
         items = link_params.lists()
     else:
@@ -193,5 +196,6 @@ def _year_url(link_params, year):
     for name, values in items:
         if name not in ("year", "page"):
             params.setlist(name, values)
-    params["year"] = str(year)
-    return f"{reverse('agreement-list')}?{params.urlencode()}"
+    others = params.urlencode()
+    base = f"{reverse('agreement-list')}?{others}&" if others else f"{reverse('agreement-list')}?"
+    return lambda year: f"{base}year={year}"

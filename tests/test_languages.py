@@ -242,3 +242,28 @@ def test_api_error_messages_follow_the_lang_parameter_and_keys_stay(client, db):
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["year"]
     assert "不是 1900 至 2100 之间的年份" in response.json()["errors"]["year"][0]
+
+
+@pytest.mark.parametrize("language", ["en", CHINESE])
+def test_record_addresses_are_what_reverse_gives_in_each_language_and_script_prefix(db, language):
+    """Record addresses reuse one reversed pattern per view and language: they must stay
+    the addresses ``reverse`` gives, under a script prefix too (a site served below a
+    path), and a slug that is not a plain slug still gets ``reverse``'s own answer."""
+    from django.urls import NoReverseMatch, clear_script_prefix, set_script_prefix
+
+    from partnerships.models.common import slug_address
+
+    institution = InstitutionFactory(slug="peking-union-medical-college-hospital")
+    with translation.override(language):
+        expected = reverse("institution-detail", kwargs={"slug": institution.slug})
+        assert institution.get_absolute_url() == expected
+        assert expected.startswith(f"/{language}/")
+        set_script_prefix("/directory/")
+        try:
+            assert institution.get_absolute_url() == (
+                f"/directory/{language}/institutions/{institution.slug}/"
+            )
+        finally:
+            clear_script_prefix()
+        with pytest.raises(NoReverseMatch):
+            slug_address("institution-detail", "not a slug")

@@ -3,7 +3,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +22,7 @@ from .common import (
     partial_date_constraint,
     partial_date_iso,
     record_history,
+    slug_address,
 )
 from .querysets import AgreementQuerySet
 
@@ -222,11 +222,20 @@ class Agreement(NamedInTwoLanguages, KeepsOldAddresses, NaturalKeyMixin, TimeSta
         return self.title
 
     def get_absolute_url(self):
-        return reverse("agreement-detail", kwargs={"slug": self.slug})
+        return slug_address("agreement-detail", self.slug)
 
     @property
     def is_published(self):
         return self.status == AgreementStatus.PUBLISHED
+
+    @property
+    def kind_label(self):
+        """``get_kind_display()``, which translated and hashed every kind's label on each
+        call, for one card among twenty on a list page."""
+        try:
+            return str(AgreementKind(self.kind).label)
+        except ValueError:
+            return self.kind
 
     @property
     def signed_on_display(self):

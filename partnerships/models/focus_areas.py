@@ -4,7 +4,6 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .common import (
@@ -14,6 +13,7 @@ from .common import (
     NaturalKeyMixin,
     TimeStamped,
     record_history,
+    slug_address,
 )
 from .querysets import FocusAreaQuerySet
 
@@ -72,7 +72,7 @@ class FocusArea(NamedInTwoLanguages, KeepsOldAddresses, NaturalKeyMixin, TimeSta
         return self.name
 
     def get_absolute_url(self):
-        return reverse("focusarea-detail", kwargs={"slug": self.slug})
+        return slug_address("focusarea-detail", self.slug)
 
     @property
     def synonym_list(self):

@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +21,7 @@ from .common import (
     TimeStamped,
     WebURLField,
     record_history,
+    slug_address,
     web_url_constraint,
 )
 from .querysets import InstitutionQuerySet
@@ -149,7 +149,7 @@ class Institution(NamedInTwoLanguages, KeepsOldAddresses, NaturalKeyMixin, TimeS
         return self.name
 
     def get_absolute_url(self):
-        return reverse("institution-detail", kwargs={"slug": self.slug})
+        return slug_address("institution-detail", self.slug)
 
     def other_names_for_reader(self):
         """``[(name, language tag)]`` beside the reader's name: the name in the other

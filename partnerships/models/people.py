@@ -4,7 +4,6 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .common import (
@@ -21,6 +20,7 @@ from .common import (
     format_partial_date,
     partial_date_constraint,
     record_history,
+    slug_address,
 )
 from .querysets import PersonQuerySet
 
@@ -93,7 +93,7 @@ class Person(NamedInTwoLanguages, KeepsOldAddresses, NaturalKeyMixin, TimeStampe
         return " ".join(part for part in parts if part)
 
     def get_absolute_url(self):
-        return reverse("person-detail", kwargs={"slug": self.slug})
+        return slug_address("person-detail", self.slug)
 
 
 class PersonName(NaturalKeyMixin, Cited):

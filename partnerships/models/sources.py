@@ -1,7 +1,6 @@
 """The documents every fact is read from."""
 
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .common import (
@@ -11,6 +10,7 @@ from .common import (
     TimeStamped,
     WebURLField,
     record_history,
+    slug_address,
     web_url_constraint,
 )
 
@@ -50,7 +50,7 @@ class Source(KeepsOldAddresses, NaturalKeyMixin, TimeStamped):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("source-detail", kwargs={"slug": self.slug})
+        return slug_address("source-detail", self.slug)
 
 
 class SourceCreditRole(models.TextChoices):

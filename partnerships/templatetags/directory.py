@@ -1,8 +1,10 @@
 """Template helpers for the public pages."""
 
+import html
 import re
 
 from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import DisallowedHost
 from django.utils import translation
 from django.utils.html import conditional_escape, format_html
@@ -141,3 +143,140 @@ def other_name(record, query=""):
 def english(text):
     """Curated text kept in English only (a position title), marked so on a Chinese page."""
     return in_language(conditional_escape(text or ""), "en") if text else ""
+
+
+@register.simple_tag
+def agreement_card(agreement, query=""):
+    """One agreement as a card in a list: title, date, kind, status, parties and fields.
+
+    Written here rather than as an included template: a list page draws twenty cards,
+    and the template engine spent about 1.2 ms on each, a quarter of an uncached list
+    page's Python time, where this takes a fifth of that.
+    """
+    draft = (
+        ""
+        if agreement.is_published
+        else format_html(' <span class="badge badge-draft">{}</span>', gettext("Draft"))
+    )
+    iso = agreement.signed_on_iso
+    status = agreement.in_force
+    separator = format_html('<span class="and">{}</span>', gettext(" and "))
+    # Every piece is escaped by format_html; join() returns a plain str.
+    parties = mark_safe(
+        separator.join(
+            format_html(
+                '<a href="{}">{}</a>',
+                link.institution.get_absolute_url(),
+                reader_name(link.institution, query),
+            )
+            for link in agreement.party_links.all()
+        )
+    )
+    areas = agreement.focus_areas.all()
+    tags = ""
+    if areas:
+        links = (
+            format_html('<li><a href="{}">{}</a></li>', area.get_absolute_url(), reader_name(area))
+            for area in areas
+        )
+        tags = format_html(
+            '<ul class="tags" aria-label="{}">{}</ul>', gettext("Fields"), mark_safe("".join(links))
+        )
+    return format_html(
+        '<li class="card"><h3 class="card-title"><a href="{}">{}</a>{}</h3>'
+        '<p class="card-meta"><time{}>{}</time> · {} · '
+        '<span class="status status-{}">{}</span></p>'
+        '<p class="card-parties">{}</p>{}</li>',
+        agreement.get_absolute_url(),
+        reader_name(agreement, query),
+        draft,
+        format_html(' datetime="{}"', iso) if iso else "",
+        agreement.signed_on_display,
+        agreement.kind_label,
+        status.status,
+        status.card_label,
+        parties,
+        tags,
+    )
+
+
+# Markup repeated for every bar, row and option is written here rather than in the
+# templates' loops: a list page draws fifty bars twice and eighty options, and the
+# template engine spent 16 ms on them per uncached page. Text is escaped as Django
+# escapes it (``html.escape``); numbers are written as they are.
+
+
+def _text(value):
+    return html.escape(str(value))
+
+
+@register.simple_tag
+def chart_bars(chart):
+    """The year chart's bars (links to the list for their year) and year labels, as SVG."""
+    chosen = gettext(" (chosen)")
+    pieces = []
+    for bar in chart.bars:
+        if bar.count:
+            description = _text(bar.description)
+            label = description + _text(chosen) if bar.selected else description
+            selected = " selected" if bar.selected else ""
+            value = (
+                f'<text class="chart-value" x="{bar.centre}%" y="{bar.value_y}" '
+                f'text-anchor="middle">{_text(intcomma(bar.count))}</text>'
+                if chart.show_values
+                else ""
+            )
+            pieces.append(
+                f'<a href="{_text(bar.url)}" aria-label="{label}" class="chart-link">'
+                f"<title>{description}</title>"
+                f'<rect class="chart-hit" x="{bar.x}%" y="0" width="{bar.width}%" '
+                f'height="{chart.baseline}"/>'
+                f'<rect class="chart-bar{selected}" x="{bar.x}%" y="{bar.y}" '
+                f'width="{bar.width}%" height="{bar.height}"/>{value}</a>'
+            )
+        if bar.labelled:
+            pieces.append(
+                f'<text class="chart-year" x="{bar.centre}%" y="{chart.year_label_y}" '
+                f'text-anchor="middle" aria-hidden="true">{bar.year}</text>'
+            )
+    return mark_safe("".join(pieces))
+
+
+@register.simple_tag
+def chart_table_rows(chart):
+    """The year chart's text alternative: a row per year with agreements."""
+    return mark_safe(
+        "".join(
+            f'<tr><td><a href="{_text(bar.url)}">{bar.year}</a></td>'
+            f"<td>{_text(intcomma(bar.count))}</td></tr>"
+            for bar in chart.bars
+            if bar.count
+        )
+    )
+
+
+def _facet_option(name, option, key):
+    checked = " checked" if option.selected else ""
+    return (
+        f'<input type="checkbox" name="{name}" value="{_text(option.value)}" id="f{key}"{checked}>'
+        f'<label for="f{key}">{_text(option.label)} <span class="count">{option.count}</span>'
+        "</label>"
+    )
+
+
+@register.simple_tag
+def facet_options(facet, position):
+    """A facet's options as checkboxes (sub-fields nested under their field); ``position``
+    (the facet's place on the page) keeps every checkbox's id unique."""
+    name = _text(facet.name)
+    items = []
+    for number, option in enumerate(facet.options, 1):
+        children = ""
+        if option.children:
+            children = "".join(
+                f"<li>{_facet_option(name, child, f'{position}-{number}-{place}')}</li>"
+                for place, child in enumerate(option.children, 1)
+            )
+            children = f'<ul class="facet-children">{children}</ul>'
+        items.append(f"<li>{_facet_option(name, option, f'{position}-{number}')}{children}</li>")
+    return mark_safe("".join(items))
