@@ -10,7 +10,7 @@ import datetime
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from citeproc import (
     Citation,
@@ -101,11 +101,25 @@ class RecordCitation:
         )
 
     def harvard(self):
-        """Harvard (Cite Them Right), rendered from the CSL-JSON item by citeproc-py."""
-        source = CiteProcJSON([self.csl_json()])
-        bibliography = CitationStylesBibliography(_harvard_style(), source, formatter.html)
-        bibliography.register(Citation([CitationItem(self.key)]))
-        return " ".join(strip_tags(str(entry)) for entry in bibliography.bibliography())
+        """Harvard (Cite Them Right), rendered from the CSL-JSON item by citeproc-py.
+
+        Rendering takes citeproc about 9 ms, on every record page. For plain text the
+        style only places the fields, so an item with stand-ins for them is rendered once
+        per publisher and dates, and the stand-ins replaced; other text (quotation marks,
+        which citeproc may turn, or markup) is rendered in full.
+        """
+        fields = {"title": self.title, "URL": self.url, "version": self.version}
+        issued = _date_parts(self.version_date)
+        if not _harvard_writes_whole_dates():
+            issued = [issued[0], 1, 1]  # the year alone is written: one text per year
+        pattern = _harvard_with_stand_ins(
+            self.publisher, tuple(issued), tuple(_date_parts(self.accessed))
+        )
+        if pattern is None or not all(PLAIN_TEXT.fullmatch(text) for text in fields.values()):
+            return _harvard(self.csl_json())
+        for name, text in fields.items():
+            pattern = pattern.replace(STAND_INS[name], text)
+        return pattern
 
     def bibtex(self):
         fields = [
@@ -141,6 +155,49 @@ def _bibtex_escape(text):
 @cache
 def _harvard_style():
     return CitationStylesStyle(HARVARD_STYLE, locale="en-GB", validate=False)
+
+
+# Text citeproc writes as it is: letters (any script), digits, spaces and punctuation
+# other than quotation marks and markup.
+PLAIN_TEXT = re.compile(r"[\w\s.,;:!?()\[\]/+=%#@~\-–—']*")
+STAND_INS = {"title": "qqtitleqq", "URL": "qqurlqq", "version": "qqversionqq"}
+
+
+def _harvard(item):
+    source = CiteProcJSON([item])
+    bibliography = CitationStylesBibliography(_harvard_style(), source, formatter.html)
+    bibliography.register(Citation([CitationItem(item["id"])]))
+    return " ".join(strip_tags(str(entry)) for entry in bibliography.bibliography())
+
+
+@cache
+def _harvard_writes_whole_dates():
+    """Whether the style writes more of the issued date than its year."""
+    first, second = (
+        _harvard_with_stand_ins("Publisher", (2020, month, day), (2020, 1, 1))
+        for month, day in ((1, 1), (6, 15))
+    )
+    return first != second
+
+
+@lru_cache(maxsize=256)
+def _harvard_with_stand_ins(publisher, issued, accessed):
+    """The Harvard text with stand-ins for the fields (the style may leave some out), or
+    ``None`` if the style changed one (its case, say) rather than writing it as it is."""
+    item = {
+        "id": "item",
+        "type": "dataset",
+        "author": [{"literal": publisher}],
+        "publisher": publisher,
+        "issued": {"date-parts": [list(issued)]},
+        "accessed": {"date-parts": [list(accessed)]},
+        **STAND_INS,
+    }
+    text = _harvard(item)
+    kept = all(
+        text.lower().count(stand_in) == text.count(stand_in) for stand_in in STAND_INS.values()
+    )
+    return text if kept else None
 
 
 def cite(record, absolute_url, accessed=None, version=None):

@@ -16,12 +16,11 @@ from functools import cached_property
 import networkx as nx
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import Count, F, Q, Window
-from django.urls import reverse
 from django.utils.translation import ngettext
 
 from . import caching, read_model
 from .models import Agreement, AgreementParty, Institution, InstitutionKind, InstitutionNameType
-from .models.common import reads_chinese
+from .models.common import reads_chinese, slug_address
 
 MAX_NODES = 150  # the strongest part shown at scale; said on the page
 MAX_DRAWN_EDGES = 200  # the heaviest edges among the nodes kept
@@ -77,7 +76,7 @@ class Node:
 
     @cached_property
     def url(self):
-        return reverse("institution-detail", kwargs={"slug": self.slug})
+        return slug_address("institution-detail", self.slug)
 
     @property
     def radius(self):

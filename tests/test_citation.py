@@ -115,3 +115,34 @@ def test_an_edited_record_is_cited_by_its_newest_history_entry_at_a_stable_addre
     [bibtex] = bibtexparser.parse_string(cite_blocks(page)["BibTeX"]).entries
     assert bibtex["version"] == str(entry.history_id)
     assert bibtex["url"] == f"http://testserver{version_url}"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Peking Union Medical College Hospital",
+        "An'en County People's Hospital: talent (2024) / AI-driven care",
+        "北京协和医院 与 香港科技大学",
+        "The “Smart” Hospital",  # quotation marks citeproc may turn
+        'R&D "100%" <Hospital>',  # markup
+    ],
+)
+def test_harvard_text_is_what_citeproc_renders_for_the_item(title):
+    """Plain text is placed into a rendering kept per publisher and dates; whatever the
+    title, the Harvard text equals citeproc's rendering of the record's own item."""
+    import datetime
+
+    from partnerships.citation import RecordCitation, _harvard
+
+    for version_date in (datetime.date(2024, 3, 9), datetime.date(2025, 11, 30)):
+        citation = RecordCitation(
+            key="institution-x",
+            title=title,
+            url="https://directory.example/en/institutions/x/versions/12/",
+            version="12",
+            version_date=version_date,
+            accessed=datetime.date(2026, 12, 1),
+        )
+        expected = _harvard(citation.csl_json())
+        assert citation.harvard() == expected
+        assert str(version_date.year) in expected and "1 December 2026" in expected

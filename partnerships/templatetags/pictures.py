@@ -1,0 +1,120 @@
+"""The pictures' repeated markup: a year chart's bars, a network's nodes and edges.
+
+Written here rather than in the templates' loops: a year chart has fifty bars, drawn and
+tabled, and a network up to 150 nodes and 200 edges, each with a handful of attributes;
+the template engine spent 8 ms on a chart and 30 ms on a network per uncached page, this
+a fraction of that. Text is escaped as Django escapes it (``html.escape``); numbers and
+coordinates are written as they are, never localised.
+"""
+
+import html
+
+from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+
+register = template.Library()
+
+
+def _text(value):
+    return html.escape(str(value))
+
+
+@register.simple_tag
+def chart_bars(chart):
+    """The year chart's bars (links to the list for their year) and year labels, as SVG."""
+    chosen = gettext(" (chosen)")
+    pieces = []
+    for bar in chart.bars:
+        if bar.count:
+            description = _text(bar.description)
+            label = description + _text(chosen) if bar.selected else description
+            selected = " selected" if bar.selected else ""
+            value = (
+                f'<text class="chart-value" x="{bar.centre}%" y="{bar.value_y}" '
+                f'text-anchor="middle">{_text(intcomma(bar.count))}</text>'
+                if chart.show_values
+                else ""
+            )
+            pieces.append(
+                f'<a href="{_text(bar.url)}" aria-label="{label}" class="chart-link">'
+                f"<title>{description}</title>"
+                f'<rect class="chart-hit" x="{bar.x}%" y="0" width="{bar.width}%" '
+                f'height="{chart.baseline}"/>'
+                f'<rect class="chart-bar{selected}" x="{bar.x}%" y="{bar.y}" '
+                f'width="{bar.width}%" height="{bar.height}"/>{value}</a>'
+            )
+        if bar.labelled:
+            pieces.append(
+                f'<text class="chart-year" x="{bar.centre}%" y="{chart.year_label_y}" '
+                f'text-anchor="middle" aria-hidden="true">{bar.year}</text>'
+            )
+    return mark_safe("".join(pieces))
+
+
+@register.simple_tag
+def chart_table_rows(chart):
+    """The year chart's text alternative: a row per year with agreements."""
+    return mark_safe(
+        "".join(
+            f'<tr><td><a href="{_text(bar.url)}">{bar.year}</a></td>'
+            f"<td>{_text(intcomma(bar.count))}</td></tr>"
+            for bar in chart.bars
+            if bar.count
+        )
+    )
+
+
+@register.simple_tag
+def network_edges(network):
+    """A line per drawn edge, as wide as its co-signed agreements."""
+    return mark_safe(
+        "".join(
+            f'<line x1="{edge.source.x_percent}%" y1="{edge.source.y_percent}%" '
+            f'x2="{edge.target.x_percent}%" y2="{edge.target.y_percent}%" '
+            f'stroke-width="{edge.stroke_width}"/>'
+            for edge in network.edges
+        )
+    )
+
+
+@register.simple_tag
+def network_nodes(network):
+    """A circle per node, linking to its institution, described for screen readers."""
+    pieces = []
+    for node in network.nodes:
+        description = _text(node.description)
+        centre = " centre" if node.centre else ""
+        pieces.append(
+            f'<a href="{_text(node.url)}" class="network-node kind-{_text(node.kind)}{centre}" '
+            f'aria-label="{description}"><title>{description}</title>'
+            f'<circle cx="{node.x_percent}%" cy="{node.y_percent}%" r="{node.svg_radius}"/></a>'
+        )
+    return mark_safe("".join(pieces))
+
+
+@register.simple_tag
+def network_labels(network):
+    """The written names of the largest nodes (fewer of them on a phone)."""
+    return mark_safe(
+        "".join(
+            f'<text class="network-label{"" if node.phone_label else " minor"}" '
+            f'x="{node.x_percent}%" y="{node.y_percent}%" dy="{node.svg_label_dy}" '
+            f'text-anchor="{node.label_anchor}">{_text(node.short_name)}</text>'
+            for node in network.nodes
+            if node.labelled
+        )
+    )
+
+
+@register.simple_tag
+def network_table_rows(network):
+    """The drawn edges as table rows: institution, partner, agreements co-signed."""
+    return mark_safe(
+        "".join(
+            f"<tr><td>{_text(edge.source.reader_name)}</td><td>{_text(edge.target.reader_name)}"
+            f"</td><td>{_text(intcomma(edge.weight))}</td></tr>"
+            for edge in network.edges
+        )
+    )
