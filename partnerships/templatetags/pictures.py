@@ -68,10 +68,12 @@ def chart_table_rows(chart):
 
 @register.simple_tag
 def network_edges(network):
-    """A line per drawn edge, as wide as its co-signed agreements."""
+    """A line per drawn edge, as wide as its co-signed agreements; its ends' ids let a
+    script light a node's lines when it is pointed at."""
     return mark_safe(
         "".join(
-            f'<line x1="{edge.source.x_percent}%" y1="{edge.source.y_percent}%" '
+            f'<line data-a="{edge.source.pk}" data-b="{edge.target.pk}" '
+            f'x1="{edge.source.x_percent}%" y1="{edge.source.y_percent}%" '
             f'x2="{edge.target.x_percent}%" y2="{edge.target.y_percent}%" '
             f'stroke-width="{edge.stroke_width}"/>'
             for edge in network.edges
@@ -88,7 +90,7 @@ def network_nodes(network):
         centre = " centre" if node.centre else ""
         pieces.append(
             f'<a href="{_text(node.url)}" class="network-node kind-{_text(node.kind)}{centre}" '
-            f'aria-label="{description}"><title>{description}</title>'
+            f'aria-label="{description}" data-node="{node.pk}"><title>{description}</title>'
             f'<circle cx="{node.x_percent}%" cy="{node.y_percent}%" r="{node.svg_radius}"/></a>'
         )
     return mark_safe("".join(pieces))

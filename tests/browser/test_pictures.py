@@ -47,6 +47,47 @@ def test_a_network_node_leads_to_its_institution_and_its_partners(page, director
     expect(ego.get_by_role("link", name=re.compile(r"^Tianjin Medical University"))).to_be_visible()
 
 
+def test_the_network_zooms_pans_and_lights_the_lines_of_an_institution(page, directory):
+    """Zooming spreads the institutions apart (circles keep their size), a drag pans
+    without following a link, the keys work once the picture has focus, and pointing
+    at an institution lights its own lines."""
+    page.goto(directory + "/network/")
+    network = page.locator("svg.network")
+    circle = network.locator(".network-node circle").last
+    drawn = (circle.get_attribute("cx"), circle.get_attribute("cy"), circle.get_attribute("r"))
+    expect(page.get_by_role("button", name="Zoom out")).to_be_disabled()
+
+    page.get_by_role("button", name="Zoom in").click()
+    expect(network).to_have_attribute("data-zoom", "1.5")
+    zoomed = (circle.get_attribute("cx"), circle.get_attribute("cy"))
+    assert zoomed != drawn[:2] and circle.get_attribute("r") == drawn[2]
+    box = network.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 20)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2 + 120, box["y"] + 80, steps=6)
+    page.mouse.up()
+    assert (circle.get_attribute("cx"), circle.get_attribute("cy")) != zoomed  # panned…
+    expect(page).to_have_url(re.compile(r"/network/$"))  # …and no link followed
+
+    page.get_by_role("button", name="Show all").click()
+    expect(network).to_have_attribute("data-zoom", "1")
+    assert (circle.get_attribute("cx"), circle.get_attribute("cy")) == drawn[:2]
+    network.focus()
+    page.keyboard.press("=")
+    expect(network).to_have_attribute("data-zoom", "1.5")
+    page.keyboard.press("0")
+    expect(network).to_have_attribute("data-zoom", "1")
+
+    node = network.locator(".network-node").first
+    node.hover()
+    expect(network).to_have_class(re.compile(r"\blighting\b"))
+    node_id = node.get_attribute("data-node")
+    lit = network.locator(".network-edges line.lit")
+    expect(lit.first).to_be_attached()
+    for line in lit.all():
+        assert node_id in (line.get_attribute("data-a"), line.get_attribute("data-b"))
+
+
 def test_the_agreement_list_leads_to_the_network_of_its_filters(page, directory):
     page.goto(directory + "/agreements/?city=Tianjin")
     page.get_by_role("link", name="See these agreements as a partnership network").click()
