@@ -155,7 +155,7 @@ class AgreementSerializer(WithFieldsMixin, ChangeTimesSerializer):
     slug = serializers.SlugField()
     title = serializers.CharField()
     kind = serializers.ChoiceField(choices=AgreementKind.choices)
-    kind_label = serializers.CharField(source="get_kind_display")
+    kind_label = serializers.CharField()
     signed_on = serializers.CharField(
         source="signed_on_iso",
         allow_null=True,
