@@ -204,15 +204,18 @@ def agreement_card(agreement, query=""):
 # as Django escapes it (``html.escape``); numbers are written as they are.
 
 
-def _text(value):
+def escaped(value):
+    """``value`` as text in markup, escaped exactly as Django escapes it, but without the
+    lazy-string checks that made escaping a tenth of the pictures' time."""
     return html.escape(str(value))
 
 
 def _facet_option(name, option, key):
     checked = " checked" if option.selected else ""
     return (
-        f'<input type="checkbox" name="{name}" value="{_text(option.value)}" id="f{key}"{checked}>'
-        f'<label for="f{key}">{_text(option.label)} <span class="count">{option.count}</span>'
+        f'<input type="checkbox" name="{name}" value="{escaped(option.value)}" '
+        f'id="f{key}"{checked}>'
+        f'<label for="f{key}">{escaped(option.label)} <span class="count">{option.count}</span>'
         "</label>"
     )
 
@@ -221,7 +224,7 @@ def _facet_option(name, option, key):
 def facet_options(facet, position):
     """A facet's options as checkboxes (sub-fields nested under their field); ``position``
     (the facet's place on the page) keeps every checkbox's id unique."""
-    name = _text(facet.name)
+    name = escaped(facet.name)
     items = []
     for number, option in enumerate(facet.options, 1):
         children = ""

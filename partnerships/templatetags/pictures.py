@@ -7,18 +7,14 @@ a fraction of that. Text is escaped as Django escapes it (``html.escape``); numb
 coordinates are written as they are, never localised.
 """
 
-import html
-
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from .directory import escaped
+
 register = template.Library()
-
-
-def _text(value):
-    return html.escape(str(value))
 
 
 @register.simple_tag
@@ -28,17 +24,17 @@ def chart_bars(chart):
     pieces = []
     for bar in chart.bars:
         if bar.count:
-            description = _text(bar.description)
-            label = description + _text(chosen) if bar.selected else description
+            description = escaped(bar.description)
+            label = description + escaped(chosen) if bar.selected else description
             selected = " selected" if bar.selected else ""
             value = (
                 f'<text class="chart-value" x="{bar.centre}%" y="{bar.value_y}" '
-                f'text-anchor="middle">{_text(intcomma(bar.count))}</text>'
+                f'text-anchor="middle">{escaped(intcomma(bar.count))}</text>'
                 if chart.show_values
                 else ""
             )
             pieces.append(
-                f'<a href="{_text(bar.url)}" aria-label="{label}" class="chart-link">'
+                f'<a href="{escaped(bar.url)}" aria-label="{label}" class="chart-link">'
                 f"<title>{description}</title>"
                 f'<rect class="chart-hit" x="{bar.x}%" y="0" width="{bar.width}%" '
                 f'height="{chart.baseline}"/>'
@@ -58,8 +54,8 @@ def chart_table_rows(chart):
     """The year chart's text alternative: a row per year with agreements."""
     return mark_safe(
         "".join(
-            f'<tr><td><a href="{_text(bar.url)}">{bar.year}</a></td>'
-            f"<td>{_text(intcomma(bar.count))}</td></tr>"
+            f'<tr><td><a href="{escaped(bar.url)}">{bar.year}</a></td>'
+            f"<td>{escaped(intcomma(bar.count))}</td></tr>"
             for bar in chart.bars
             if bar.count
         )
@@ -86,10 +82,10 @@ def network_nodes(network):
     """A circle per node, linking to its institution, described for screen readers."""
     pieces = []
     for node in network.nodes:
-        description = _text(node.description)
+        description = escaped(node.description)
         centre = " centre" if node.centre else ""
         pieces.append(
-            f'<a href="{_text(node.url)}" class="network-node kind-{_text(node.kind)}{centre}" '
+            f'<a href="{escaped(node.url)}" class="network-node kind-{escaped(node.kind)}{centre}" '
             f'aria-label="{description}" data-node="{node.pk}"><title>{description}</title>'
             f'<circle cx="{node.x_percent}%" cy="{node.y_percent}%" r="{node.svg_radius}"/></a>'
         )
@@ -103,7 +99,7 @@ def network_labels(network):
         "".join(
             f'<text class="network-label{"" if node.phone_label else " minor"}" '
             f'x="{node.x_percent}%" y="{node.y_percent}%" dy="{node.svg_label_dy}" '
-            f'text-anchor="{node.label_anchor}">{_text(node.short_name)}</text>'
+            f'text-anchor="{node.label_anchor}">{escaped(node.short_name)}</text>'
             for node in network.nodes
             if node.labelled
         )
@@ -115,8 +111,8 @@ def network_table_rows(network):
     """The drawn edges as table rows: institution, partner, agreements co-signed."""
     return mark_safe(
         "".join(
-            f"<tr><td>{_text(edge.source.reader_name)}</td><td>{_text(edge.target.reader_name)}"
-            f"</td><td>{_text(intcomma(edge.weight))}</td></tr>"
+            f"<tr><td>{escaped(edge.source.reader_name)}</td><td>{escaped(edge.target.reader_name)}"
+            f"</td><td>{escaped(intcomma(edge.weight))}</td></tr>"
             for edge in network.edges
         )
     )
