@@ -95,6 +95,7 @@ def without_materialised_ids(monkeypatch):
         {"year": "2024", "kind": "memorandum", "institution_kind": "hospital"},
         {"city": "Tianjin", "field": "education", "kind": "co_establishment"},
         {"q": "Agreement", "field": "engineering", "year": "2023"},
+        {"q": "Agreement"},
         {"in_force": "today", "year": "2023", "institution": ["tju", "hkust"]},
         {"field": "engineering", "year": "1999"},
         {"field": "engineering", "year": ["2023", "2024"], "sort": "title"},
@@ -161,6 +162,30 @@ def test_a_set_under_one_filter_is_counted_once_for_every_request_sharing_it(dir
     both = {"year": "2023", "field": "engineering"}
     assert matching(both).remembered("probe", count) == 4
     assert matching(both).remembered("probe", count) == 5
+
+
+def test_a_search_alone_is_counted_once_for_every_request_refining_it(directory):
+    """A broad search is costly to count: the year facet of "search + a year" is the
+    search alone, remembered for the next year chosen, the next field, or the next page."""
+    from partnerships.filters import AgreementFilterSet
+
+    def matching(params, excluded=None):
+        filterset = AgreementFilterSet(params, queryset=Agreement.objects.published())
+        assert filterset.form.is_valid()
+        return filterset.matching(excluded)
+
+    computed = []
+
+    def count():
+        computed.append(1)
+        return len(computed)
+
+    cache.clear()
+    first = matching({"q": "Agreement", "year": "2023"}, excluded="year")
+    second = matching({"q": "Agreement", "year": "2024"}, excluded="year")
+    assert first.remembered("probe", count) == second.remembered("probe", count) == 1
+    assert matching({"q": "cooperation"}).remembered("probe", count) == 2
+    assert matching({"q": "Agreement", "year": "2023"}).remembered("probe", count) == 3
 
 
 def test_a_shared_set_shows_what_a_cold_request_shows(client, directory):
