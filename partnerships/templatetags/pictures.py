@@ -17,6 +17,12 @@ from .directory import escaped
 register = template.Library()
 
 
+def _count(number):
+    """``intcomma(number)``: most counts here are below a thousand, which no language
+    groups, and ``intcomma`` formats by locale (a tenth of a network's table)."""
+    return str(number) if -1000 < number < 1000 else escaped(intcomma(number))
+
+
 @register.simple_tag
 def chart_bars(chart):
     """The year chart's bars (links to the list for their year) and year labels, as SVG."""
@@ -29,7 +35,7 @@ def chart_bars(chart):
             selected = " selected" if bar.selected else ""
             value = (
                 f'<text class="chart-value" x="{bar.centre}%" y="{bar.value_y}" '
-                f'text-anchor="middle">{escaped(intcomma(bar.count))}</text>'
+                f'text-anchor="middle">{_count(bar.count)}</text>'
                 if chart.show_values
                 else ""
             )
@@ -55,7 +61,7 @@ def chart_table_rows(chart):
     return mark_safe(
         "".join(
             f'<tr><td><a href="{escaped(bar.url)}">{bar.year}</a></td>'
-            f"<td>{escaped(intcomma(bar.count))}</td></tr>"
+            f"<td>{_count(bar.count)}</td></tr>"
             for bar in chart.bars
             if bar.count
         )
@@ -112,7 +118,7 @@ def network_table_rows(network):
     return mark_safe(
         "".join(
             f"<tr><td>{escaped(edge.source.reader_name)}</td><td>{escaped(edge.target.reader_name)}"
-            f"</td><td>{escaped(intcomma(edge.weight))}</td></tr>"
+            f"</td><td>{_count(edge.weight)}</td></tr>"
             for edge in network.edges
         )
     )
