@@ -109,10 +109,15 @@
       clamp();
       draw();
     });
+    // After a drag, the click that ends it must not follow a node's link; a click that
+    // never comes (the pointer left the window) must not swallow the next one either.
+    const swallow = (click) => click.preventDefault();
     const endDrag = (event) => {
       if (!drag || event.pointerId !== drag.id) return;
-      // After a drag, the click that ends it must not follow a node's link.
-      if (drag.moved) svg.addEventListener("click", (click) => click.preventDefault(), { once: true, capture: true });
+      if (drag.moved) {
+        svg.addEventListener("click", swallow, { once: true, capture: true });
+        setTimeout(() => svg.removeEventListener("click", swallow, { capture: true }), 0);
+      }
       drag = null;
     };
     svg.addEventListener("pointerup", endDrag);
