@@ -134,58 +134,57 @@ def test_known_counts_under_two_filters(client, directory):
     }
 
 
+def matching_set(params, excluded=None):
+    """A reader's matching set for list ``params``, under every filter but ``excluded``."""
+    from partnerships.filters import AgreementFilterSet
+
+    filterset = AgreementFilterSet(params, queryset=Agreement.objects.published())
+    assert filterset.form.is_valid()
+    return filterset.matching(excluded)
+
+
+class Probe:
+    """A count that returns how many times it has been computed."""
+
+    def __init__(self):
+        self.computed = 0
+
+    def __call__(self):
+        self.computed += 1
+        return self.computed
+
+
 def test_a_set_under_one_filter_is_counted_once_for_every_request_sharing_it(directory):
     """A year's field counts serve every request that adds a field to that year, until
     the next write; a set under two filters, seldom asked twice, is counted each time."""
-    from partnerships.filters import AgreementFilterSet
-
-    def matching(params, excluded=None):
-        filterset = AgreementFilterSet(params, queryset=Agreement.objects.published())
-        assert filterset.form.is_valid()
-        return filterset.matching(excluded)
-
-    computed = []
-
-    def count():
-        computed.append(1)
-        return len(computed)
-
+    count = Probe()
     cache.clear()
-    first = matching({"year": "2023", "field": "engineering"}, excluded="field")
-    second = matching({"year": "2023", "field": "education"}, excluded="field")
+    first = matching_set({"year": "2023", "field": "engineering"}, excluded="field")
+    second = matching_set({"year": "2023", "field": "education"}, excluded="field")
     assert first.remembered("probe", count) == second.remembered("probe", count) == 1
-    assert matching({"year": "2024", "field": "education"}, "field").remembered("probe", count) == 2
+    assert (
+        matching_set({"year": "2024", "field": "education"}, "field").remembered("probe", count)
+        == 2
+    )
 
     AgreementFactory(slug="new", signed_on=datetime.date(2023, 9, 9))
-    assert matching({"year": "2023"}, "field").remembered("probe", count) == 3
+    assert matching_set({"year": "2023"}, "field").remembered("probe", count) == 3
 
     both = {"year": "2023", "field": "engineering"}
-    assert matching(both).remembered("probe", count) == 4
-    assert matching(both).remembered("probe", count) == 5
+    assert matching_set(both).remembered("probe", count) == 4
+    assert matching_set(both).remembered("probe", count) == 5
 
 
 def test_a_search_alone_is_counted_once_for_every_request_refining_it(directory):
     """A broad search is costly to count: the year facet of "search + a year" is the
     search alone, remembered for the next year chosen, the next field, or the next page."""
-    from partnerships.filters import AgreementFilterSet
-
-    def matching(params, excluded=None):
-        filterset = AgreementFilterSet(params, queryset=Agreement.objects.published())
-        assert filterset.form.is_valid()
-        return filterset.matching(excluded)
-
-    computed = []
-
-    def count():
-        computed.append(1)
-        return len(computed)
-
+    count = Probe()
     cache.clear()
-    first = matching({"q": "Agreement", "year": "2023"}, excluded="year")
-    second = matching({"q": "Agreement", "year": "2024"}, excluded="year")
+    first = matching_set({"q": "Agreement", "year": "2023"}, excluded="year")
+    second = matching_set({"q": "Agreement", "year": "2024"}, excluded="year")
     assert first.remembered("probe", count) == second.remembered("probe", count) == 1
-    assert matching({"q": "cooperation"}).remembered("probe", count) == 2
-    assert matching({"q": "Agreement", "year": "2023"}).remembered("probe", count) == 3
+    assert matching_set({"q": "cooperation"}).remembered("probe", count) == 2
+    assert matching_set({"q": "Agreement", "year": "2023"}).remembered("probe", count) == 3
 
 
 def test_a_shared_set_shows_what_a_cold_request_shows(client, directory):
