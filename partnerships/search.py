@@ -2,9 +2,10 @@
 
 PostgreSQL: full-text search over each record's weighted ``search_vector`` (names
 weigh most; an agreement's is in its narrow ``AgreementSearch`` row), ranked with
-``ts_rank``. When the words match nothing, a second pass
-finds typos and fragments by trigram word similarity ("Tianjn") and substrings,
-including Chinese, by ``icontains`` — both served by trigram GIN indexes.
+``ts_rank``. When the words match nothing, each is looked up in the lexicon of the
+words the directory holds, by trigram similarity (typos: "Tianjn") and as a part of
+a word (fragments, Chinese included: "Tianj", "协和"), and the words found are
+searched in full text.
 SQLite: every word must occur in the record's ``search_document``.
 Chinese names are found in characters and by their pinyin, which the stored search
 text holds both as syllables and run together (``search_documents.py``).
@@ -23,6 +24,9 @@ from .search_documents import SEARCH_CONFIG
 MAX_QUERY_LENGTH = 200
 MAX_CORRECTED_WORDS = 8
 CANDIDATES_PER_WORD = 3
+# Words a part of a word stands for, shortest first: "medic" finds "medical",
+# "medicine", "biomedical", … A part found in more words matches those first.
+CONTAINING_WORDS_PER_WORD = 20
 _WORD = re.compile(r"\w[\w'’.-]*", re.UNICODE)
 
 
@@ -38,9 +42,8 @@ class SearchPlan:
     condition: Q
     rank: Expression
     order: tuple[str, ...] = ("-rank", "pk")
-    # PostgreSQL: the full-text query, and what else may match (substrings) beside it.
+    # PostgreSQL: the full-text query (as typed, or with the words it may stand for).
     text_query: SearchQuery | None = None
-    other_matches: Q | None = None
 
     def apply(self, queryset):
         return queryset.filter(self.condition).annotate(rank=self.rank).order_by(*self.order)
@@ -70,27 +73,21 @@ def search(queryset, query, name_field):
 
 def _plan_postgresql(queryset, query):
     text_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
-    if queryset.filter(_vector_matches(queryset.model, text_query)).exists():
-        return _postgresql_plan(queryset.model, text_query)
-    # Nothing matched as typed: correct each word against the lexicon of known words
-    # (a trigram index over short words), then search the corrected words in full
-    # text. A trigram match against whole documents made the index return most rows
-    # (a 60 s scan at 100,000 agreements). Substrings, Chinese included, still match.
-    corrected = SearchQuery(_tsquery(_corrections(query)), config=SEARCH_CONFIG, search_type="raw")
-    substrings = Q(search_document__icontains=query) | _every_word_contained(query)
-    return _postgresql_plan(queryset.model, corrected, substrings)
-
-
-def _postgresql_plan(model, text_query, other_matches=None):
-    condition = _vector_matches(model, text_query)
-    if other_matches is not None:
-        condition |= other_matches
-    vector = getattr(model, "SEARCH_VECTOR", "search_vector")
+    if not queryset.filter(_vector_matches(queryset.model, text_query)).exists():
+        # Nothing matched as typed: each word may be misspelt or a part of a word
+        # ("Tianj", "xiehe" of "beijingxieheyiyuan", "协和" of "北京协和医院"). Both are
+        # looked up in the lexicon of known words (a trigram index over short words),
+        # and the words found are searched in full text. Matching whole documents by
+        # trigram similarity or by substring read most of the directory instead (a
+        # 60 s scan, and LIKE over 300 MB of search text, at 100,000 agreements).
+        text_query = SearchQuery(
+            _tsquery(_corrections(query)), config=SEARCH_CONFIG, search_type="raw"
+        )
+    vector = getattr(queryset.model, "SEARCH_VECTOR", "search_vector")
     return SearchPlan(
-        condition=condition,
+        condition=_vector_matches(queryset.model, text_query),
         rank=SearchRank(F(vector), text_query),
         text_query=text_query,
-        other_matches=other_matches,
     )
 
 
@@ -119,10 +116,6 @@ def first_results(queryset, query, name_field, limit, *, published_agreements=Fa
         return count, list(results.values_list("pk", flat=True)[:limit]) if count else []
     if queryset.model is Agreement:
         rows = AgreementSearch.objects.filter(vector=search_plan.text_query)
-        if search_plan.other_matches is not None:
-            rows = AgreementSearch.objects.filter(
-                Q(vector=search_plan.text_query) | _among(search_plan.other_matches)
-            )
         if published_agreements:
             rows = rows.filter(published=True)
         rows = rows.annotate(rank=SearchRank(F("vector"), search_plan.text_query))
@@ -144,41 +137,44 @@ def first_results(queryset, query, name_field, limit, *, published_agreements=Fa
     return (found[0][1] if found else 0), [pk for pk, _ in found]
 
 
-SUBSTRING_IDS_UP_TO = 1000
-
-
-def _among(condition):
-    """Search rows of the agreements matching ``condition`` (substrings, in the wide
-    table). Found first, as ids: OR-ed with the vector match as a subquery, it made the
-    planner test every row's vector (70 ms) instead of using the two indexes."""
-    ids = list(
-        Agreement.objects.filter(condition).values_list("pk", flat=True)[: SUBSTRING_IDS_UP_TO + 1]
-    )
-    if len(ids) > SUBSTRING_IDS_UP_TO:
-        return Q(agreement__in=Agreement.objects.filter(condition).values("pk"))
-    return Q(agreement_id__in=ids)
-
-
 def word_candidates(query):
-    """For each word of ``query``, the words the directory holds that are most like it
-    (the word itself when known; the word as typed when nothing is close). One query,
-    through the trigram index of the lexicon."""
-    words = [word.lower() for word in query_words(query)][:MAX_CORRECTED_WORDS] or [query]
+    """For each word of ``query``, the words the directory holds that it may stand for:
+    the most similar ones first (the word itself when known), then the shortest ones
+    that contain it. The word as typed when there is neither. One query, through the
+    trigram index of the lexicon."""
+    words = [word.lower() for word in query_words(query)][:MAX_CORRECTED_WORDS] or [query.lower()]
+    # A one-letter part would stand for half the lexicon.
+    patterns = [_contains_pattern(word) if len(word) > 1 else None for word in words]
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT typed_words.position, typed, candidate.word "
-            "FROM unnest(%s::text[]) WITH ORDINALITY AS typed_words(typed, position) "
+            "FROM unnest(%s::text[], %s::text[]) WITH ORDINALITY "
+            "  AS typed_words(typed, pattern, position) "
             "LEFT JOIN LATERAL ("
-            "  SELECT word FROM partnerships_searchword WHERE word %% typed"
-            "  ORDER BY similarity(word, typed) DESC, abs(length(word) - length(typed)), word"
-            "  LIMIT %s"
-            ") AS candidate ON true ORDER BY typed_words.position",
-            [words, CANDIDATES_PER_WORD],
+            "  (SELECT word, 1 AS kind, row_number() OVER ("
+            "     ORDER BY similarity(word, typed) DESC, abs(length(word) - length(typed)), word"
+            "   ) AS place FROM partnerships_searchword WHERE word %% typed"
+            "   ORDER BY place LIMIT %s)"
+            "  UNION ALL"
+            "  (SELECT word, 2 AS kind, row_number() OVER (ORDER BY length(word), word) AS place"
+            "   FROM partnerships_searchword WHERE word LIKE pattern"
+            "   ORDER BY place LIMIT %s)"
+            ") AS candidate ON true "
+            "ORDER BY typed_words.position, candidate.kind, candidate.place",
+            [words, patterns, CANDIDATES_PER_WORD, CONTAINING_WORDS_PER_WORD],
         )
         candidates = {}
         for position, typed, word in cursor.fetchall():
-            candidates.setdefault(position, []).append(word or typed)
+            alternatives = candidates.setdefault(position, [])
+            if (word or typed) not in alternatives:
+                alternatives.append(word or typed)
     return [candidates[position] for position in sorted(candidates)]
+
+
+def _contains_pattern(word):
+    """A LIKE pattern matching words that contain ``word`` as it is written."""
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def _corrections(query):
