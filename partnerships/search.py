@@ -44,6 +44,8 @@ class SearchPlan:
     order: tuple[str, ...] = ("-rank", "pk")
     # PostgreSQL: the full-text query (as typed, or with the words it may stand for).
     text_query: SearchQuery | None = None
+    # What is searched, however it was written: results can be shared under it.
+    meaning: tuple = ()
 
     def apply(self, queryset):
         return queryset.filter(self.condition).annotate(rank=self.rank).order_by(*self.order)
@@ -72,6 +74,8 @@ def search(queryset, query, name_field):
 
 
 def _plan_postgresql(queryset, query):
+    # websearch_to_tsquery lowercases words and reads "or" in any case.
+    meaning = (" ".join(query.lower().split()), "websearch")
     text_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
     if not queryset.filter(_vector_matches(queryset.model, text_query)).exists():
         # Nothing matched as typed: each word may be misspelt or a part of a word
@@ -80,14 +84,14 @@ def _plan_postgresql(queryset, query):
         # and the words found are searched in full text. Matching whole documents by
         # trigram similarity or by substring read most of the directory instead (a
         # 60 s scan, and LIKE over 300 MB of search text, at 100,000 agreements).
-        text_query = SearchQuery(
-            _tsquery(_corrections(query)), config=SEARCH_CONFIG, search_type="raw"
-        )
+        meaning = (_tsquery(_corrections(query)), "raw")
+        text_query = SearchQuery(meaning[0], config=SEARCH_CONFIG, search_type=meaning[1])
     vector = getattr(queryset.model, "SEARCH_VECTOR", "search_vector")
     return SearchPlan(
         condition=_vector_matches(queryset.model, text_query),
         rank=SearchRank(F(vector), text_query),
         text_query=text_query,
+        meaning=meaning,
     )
 
 
@@ -99,17 +103,41 @@ def _vector_matches(model, text_query):
     return Q(search_vector=text_query)
 
 
-def first_results(queryset, query, name_field, limit, *, published_agreements=False):
+def first_results(
+    queryset, query, name_field, limit, *, published_agreements=False, shared_by=None
+):
     """``(count, ids of the first limit)`` of ``search(queryset, query, name_field)``.
 
     On PostgreSQL one query counts and ranks together (``COUNT(*) OVER ()``): counting
     and ranking separately read every match twice. Agreements are found from their
     narrow search rows alone, when ``queryset`` is every agreement or, with
     ``published_agreements``, the published ones.
+
+    ``shared_by`` names who may see what ``queryset`` holds (whether drafts are shown):
+    given it, the result is remembered until the data changes under what the query
+    means, so that queries written differently but searching the same words (typos
+    corrected to the same word: "Hosptal", "Hospitl") are counted and ranked once.
     """
     search_plan = plan(queryset, query, name_field)
     if search_plan is None:
         return 0, []
+
+    def run():
+        return _first(queryset, search_plan, limit, published_agreements)
+
+    if shared_by is None:
+        return run()
+    from .caching import cached
+
+    return cached(
+        "search-results",
+        (queryset.model._meta.label, shared_by, published_agreements, search_plan.meaning, limit),
+        run,
+    )
+
+
+def _first(queryset, search_plan, limit, published_agreements):
+    """What ``first_results`` returns, found afresh."""
     if connection.vendor != "postgresql":
         results = search_plan.apply(queryset)
         count = results.count()
@@ -221,7 +249,12 @@ def _plan_fallback(query, name_field):
         default=Value(1.0),
         output_field=FloatField(),
     )
-    return SearchPlan(condition=condition, rank=rank, order=("-rank", name_field, "pk"))
+    return SearchPlan(
+        condition=condition,
+        rank=rank,
+        order=("-rank", name_field, "pk"),
+        meaning=(query, "every word contained"),
+    )
 
 
 def suggestions(queryset, query, limit=5):

@@ -535,6 +535,7 @@ def search_everything(request):
     total = 0
     if query:
         visible = Agreement.objects.visible_to(request.user)
+        drafts_shown = sees_drafts(request.user)
         for label, url_name, queryset, name_field, count_rows in (
             (_("Agreements"), "agreement-list", visible.for_list(), "title", None),
             (
@@ -547,9 +548,7 @@ def search_everything(request):
             (
                 _("People"),
                 "person-list",
-                Person.objects.visible_to(request.user).for_page(
-                    public_positions=not sees_drafts(request.user)
-                ),
+                Person.objects.visible_to(request.user).for_page(public_positions=not drafts_shown),
                 "family_name",
                 Person.objects.agreement_counts,
             ),
@@ -561,19 +560,14 @@ def search_everything(request):
                 lambda ids: caching.focus_area_counts(),
             ),
         ):
-
-            def locate(queryset=queryset, name_field=name_field):
-                return search.first_results(
-                    queryset,
-                    query,
-                    name_field,
-                    SEARCH_SECTION_SIZE,
-                    published_agreements=not sees_drafts(request.user),
-                )
-
             kind = url_name.split("-")[0]
-            count, ids = caching.cached(
-                f"search:{kind}", (*caching.request_key(request), query), locate
+            count, ids = search.first_results(
+                queryset,
+                query,
+                name_field,
+                SEARCH_SECTION_SIZE,
+                published_agreements=not drafts_shown,
+                shared_by=drafts_shown,
             )
             total += count
             rows = in_order_of(queryset, ids)

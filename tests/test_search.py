@@ -101,6 +101,30 @@ def test_a_new_name_joins_the_typo_lexicon_when_its_write_commits(client, db):
     assert result_names(response, "Institutions") == ["Quenbrook Children's Hospital"]
 
 
+@on_postgresql
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("Tianjin University", "tianjin   UNIVERSITY"), ("Beihnag Universty", "beihnag universty")],
+)
+def test_queries_searching_the_same_words_are_counted_and_ranked_once(
+    client, curated, first, second
+):
+    """Readers write the same search many ways (case, spaces, the same typo): the
+    second is answered from the first's results, with the same sections."""
+    from django.core.cache import cache
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    shown = client.get(SEARCH_URL, {"q": first})
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(SEARCH_URL, {"q": second})
+    for label in ("Agreements", "Institutions", "People", "Fields"):
+        assert result_names(again, label) == result_names(shown, label)
+        assert section(again, label)["count"] == section(shown, label)["count"]
+    assert result_names(again, "Institutions")
+    assert not [q for q in queries if "COUNT(*) OVER ()" in q["sql"]]
+
+
 def test_matched_terms_are_highlighted_and_the_rest_escaped(client, curated):
     from tests.factories import AgreementFactory
 
