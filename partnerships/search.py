@@ -74,21 +74,35 @@ def search(queryset, query, name_field):
 
 
 def _plan_postgresql(queryset, query):
-    # websearch_to_tsquery lowercases words and reads "or" in any case.
-    meaning = (" ".join(query.lower().split()), "websearch")
+    as_typed = _full_text_plan(queryset.model, query)
+    if queryset.filter(as_typed.condition).exists():
+        return as_typed
+    return _corrected_plan(queryset.model, query)
+
+
+def _full_text_plan(model, query):
+    """The words as typed, in PostgreSQL's web search syntax."""
     text_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
-    if not queryset.filter(_vector_matches(queryset.model, text_query)).exists():
-        # Nothing matched as typed: each word may be misspelt or a part of a word
-        # ("Tianj", "xiehe" of "beijingxieheyiyuan", "协和" of "北京协和医院"). Both are
-        # looked up in the lexicon of known words (a trigram index over short words),
-        # and the words found are searched in full text. Matching whole documents by
-        # trigram similarity or by substring read most of the directory instead (a
-        # 60 s scan, and LIKE over 300 MB of search text, at 100,000 agreements).
-        meaning = (_tsquery(_corrections(query)), "raw")
-        text_query = SearchQuery(meaning[0], config=SEARCH_CONFIG, search_type=meaning[1])
-    vector = getattr(queryset.model, "SEARCH_VECTOR", "search_vector")
+    # websearch_to_tsquery lowercases words and reads "or" in any case.
+    return _plan_for(model, text_query, (" ".join(query.lower().split()), "websearch"))
+
+
+def _corrected_plan(model, query):
+    """For a query that matched nothing as typed: each word may be misspelt or a part of a
+    word ("Tianj", "xiehe" of "beijingxieheyiyuan", "协和" of "北京协和医院"). Both are
+    looked up in the lexicon of known words (a trigram index over short words), and the
+    words found are searched in full text. Matching whole documents by trigram
+    similarity or by substring read most of the directory instead (a 60 s scan, and
+    LIKE over 300 MB of search text, at 100,000 agreements)."""
+    tsquery = _tsquery(_corrections(query))
+    text_query = SearchQuery(tsquery, config=SEARCH_CONFIG, search_type="raw")
+    return _plan_for(model, text_query, (tsquery, "raw"))
+
+
+def _plan_for(model, text_query, meaning):
+    vector = getattr(model, "SEARCH_VECTOR", "search_vector")
     return SearchPlan(
-        condition=_vector_matches(queryset.model, text_query),
+        condition=_vector_matches(model, text_query),
         rank=SearchRank(F(vector), text_query),
         text_query=text_query,
         meaning=meaning,
@@ -118,9 +132,25 @@ def first_results(
     means, so that queries written differently but searching the same words (typos
     corrected to the same word: "Hosptal", "Hospitl") are counted and ranked once.
     """
-    search_plan = plan(queryset, query, name_field)
-    if search_plan is None:
+    query = (query or "").strip()
+    if not query:
         return 0, []
+    if connection.vendor != "postgresql":
+        return _remembered(queryset, _plan_fallback(query, name_field), limit, shared_by)
+    # Ranked as typed at once (no query first to ask whether anything matches); only a
+    # query that found nothing is corrected.
+    found = _remembered(
+        queryset, _full_text_plan(queryset.model, query), limit, shared_by, published_agreements
+    )
+    if found[0]:
+        return found
+    return _remembered(
+        queryset, _corrected_plan(queryset.model, query), limit, shared_by, published_agreements
+    )
+
+
+def _remembered(queryset, search_plan, limit, shared_by, published_agreements=False):
+    """``_first(…)``, remembered under the plan's meaning when ``shared_by`` is given."""
 
     def run():
         return _first(queryset, search_plan, limit, published_agreements)
@@ -129,11 +159,8 @@ def first_results(
         return run()
     from .caching import cached
 
-    return cached(
-        "search-results",
-        (queryset.model._meta.label, shared_by, published_agreements, search_plan.meaning, limit),
-        run,
-    )
+    parts = (queryset.model._meta.label, shared_by, published_agreements, search_plan.meaning)
+    return cached("search-results", (*parts, limit), run)
 
 
 def _first(queryset, search_plan, limit, published_agreements):
