@@ -83,8 +83,20 @@ def _plan_postgresql(queryset, query):
 def _full_text_plan(model, query):
     """The words as typed, in PostgreSQL's web search syntax."""
     text_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
-    # websearch_to_tsquery lowercases words and reads "or" in any case.
-    return _plan_for(model, text_query, (" ".join(query.lower().split()), "websearch"))
+    return _plan_for(model, text_query, (_plain_meaning(query), "websearch"))
+
+
+_PLAIN_WORDS = re.compile(r"[^\W_]+(?:\s+[^\W_]+)*", re.UNICODE)
+
+
+def _plain_meaning(query):
+    """What ``query`` searches, written one way: websearch_to_tsquery lowercases words
+    and reads "or" in any case, and plain words (no quotes, "-" or "or") must all occur,
+    ranked alike in any order ("University Eighth", "eighth university")."""
+    words = query.lower().split()
+    if _PLAIN_WORDS.fullmatch(query.strip()) and "or" not in words:
+        words.sort()
+    return " ".join(words)
 
 
 def _corrected_plan(model, query):
@@ -246,13 +258,18 @@ def corrected_words(query):
 
 
 def _tsquery(candidates):
-    """Every word must match one of its candidates: ``('pekin' | 'peking') & 'union'``."""
+    """Every word must match one of its candidates: ``('pekin' | 'peking') & ('union')``.
+    The words are in a fixed order, as their order changes neither what matches nor
+    the rank, so that one search is written one way (``first_results`` shares by it)."""
 
     def lexeme(word):
         return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
 
     return " & ".join(
-        "(" + " | ".join(lexeme(word) for word in alternatives) + ")" for alternatives in candidates
+        sorted(
+            "(" + " | ".join(lexeme(word) for word in alternatives) + ")"
+            for alternatives in candidates
+        )
     )
 
 
