@@ -194,11 +194,20 @@ class FacetedFilterSet(django_filters.FilterSet):
     # Filters whose facet counts results under every other filter (``matching()``).
     faceted = ()
 
-    def filter_search(self, queryset, name, value):
+    @property
+    def search_plan(self):
+        """The request's :class:`search.SearchPlan`, once the results were filtered."""
+        return getattr(self, "_search_plan", None)
+
+    def filter_search(self, queryset, name, value, ranked=True):
         # Decided once, then reused by every facet query of the same request.
         if getattr(self, "_search_plan", None) is None:
             self._search_plan = search.plan(queryset, value, self.search_name_field)
-        return self._search_plan.apply(queryset) if self._search_plan else queryset
+        if self._search_plan is None:
+            return queryset
+        if not ranked:
+            return queryset.filter(self._search_plan.condition)
+        return self._search_plan.apply(queryset)
 
     def queryset_without(self, excluded):
         """Results with every valid filter applied but ``excluded``, unsorted (for facets)."""
@@ -206,7 +215,12 @@ class FacetedFilterSet(django_filters.FilterSet):
         for name, value in self.form.cleaned_data.items():
             if name in (excluded, "sort") or value in (None, "", []):
                 continue
-            queryset = self.filters[name].filter(queryset, value)
+            if name == "q":
+                # Counted, not ordered: without the rank, the search rows are not
+                # joined to every agreement.
+                queryset = self.filter_search(queryset, name, value, ranked=False)
+            else:
+                queryset = self.filters[name].filter(queryset, value)
         return queryset.order_by()
 
     def matching(self, excluded=None):

@@ -12,7 +12,7 @@ the plain subqueries: correct, not tuned.
 from django.db import connection
 from django.utils.functional import cached_property
 
-from .models.querysets import InIds
+from .models.querysets import IdArray, InIds
 
 
 class Matching:
@@ -56,6 +56,11 @@ class Matching:
             self._ids = _ids_of(self.queryset)
         return self._ids
 
+    @cached_property
+    def ids_array(self):
+        """The ids as one array literal, written once for every count that sends them."""
+        return IdArray(self.ids)
+
     @property
     def by_ids(self):
         """Whether counts read link rows by the ids (PostgreSQL)."""
@@ -81,14 +86,14 @@ class Matching:
         """The matching agreements, as a queryset to count or group."""
         if not self.by_ids or self.whole is not None:
             return self.queryset
-        return self.queryset.model.objects.filter(InIds("pk", self.ids))
+        return self.queryset.model.objects.filter(InIds("pk", self.ids_array))
 
     def links(self, model):
         """Rows of ``model`` (a link table with an ``agreement`` key) of these agreements."""
         # No ordering: a link model's Meta.ordering would join its tables for nothing.
         if not self.by_ids or self.whole is not None:
             return model.objects.filter(agreement__in=self.queryset.values("pk")).order_by()
-        return model.objects.filter(InIds("agreement_id", self.ids)).order_by()
+        return model.objects.filter(InIds("agreement_id", self.ids_array)).order_by()
 
     def year_counts(self):
         """``charts.year_counts`` of these agreements, counted once (the year facet and

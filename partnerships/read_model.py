@@ -104,7 +104,7 @@ def counts(matching, group_by, limit=None, only=None):
         params = list(params)
     else:
         sql += "WHERE facets.agreement_id = ANY(%s::bigint[])"
-        params = [matching.ids]
+        params = [matching.ids_array]
     if only is not None:
         sql += f" AND {value} = ANY(%s)"
         params.append(list(only))
@@ -149,7 +149,7 @@ def counts_together(matching, limits):
         ") AS ranked JOIN unnest(%s::text[], %s::int[]) AS kept (facet, most) USING (facet) "
         "WHERE kept.most IS NULL OR place <= kept.most ORDER BY facet, place"
     )
-    params = [matching.ids, *labels, labels, [limits[label] for label in labels]]
+    params = [matching.ids_array, *labels, labels, [limits[label] for label in labels]]
     found = {group_by: [] for group_by in limits}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -19,6 +19,7 @@ from django.db import connection
 from django.db.models import Case, Expression, F, FloatField, Q, Value, When
 
 from .models import Agreement, AgreementSearch
+from .models.querysets import InIds
 from .search_documents import SEARCH_CONFIG
 
 MAX_QUERY_LENGTH = 200
@@ -202,6 +203,24 @@ def _first(queryset, search_plan, limit, published_agreements):
         )
         found = cursor.fetchall()
     return (found[0][1] if found else 0), [pk for pk, _ in found]
+
+
+def ranked_agreements(search_plan, among=None, published_only=False):
+    """Agreements in the order of ``search_plan``'s rank (PostgreSQL), as a queryset of
+    their narrow search rows (whose pk is the agreement's): those matching the search,
+    or the ids ``among`` (an ``IdArray``: the search under other filters too).
+
+    A list ordered by relevance joined every agreement to its row and sorted them all,
+    vectors included, on disk: 170 ms for "hospital" at 100,000 agreements. From the
+    narrow rows alone the same page takes 45 ms, or about 100 ms among the ids."""
+    text_query = search_plan.text_query
+    if among is not None:
+        rows = AgreementSearch.objects.filter(InIds("agreement_id", among))
+    else:
+        rows = AgreementSearch.objects.filter(vector=text_query)
+        if published_only:
+            rows = rows.filter(published=True)
+    return rows.annotate(rank=SearchRank(F("vector"), text_query)).order_by("-rank", "agreement_id")
 
 
 def word_candidates(query):

@@ -13,6 +13,7 @@ from django.views.generic import DetailView, TemplateView
 
 from . import caching, charts, facets, network, read_model, search
 from .filters import (
+    RELEVANCE,
     AgreementFilterSet,
     FocusAreaFilterSet,
     InstitutionFilterSet,
@@ -52,13 +53,15 @@ TOP_INSTITUTIONS = 12  # on the home page
 SORT_IDS_UP_TO = 1000  # matching ids a list page sorts itself (AgreementListView)
 
 
-def paginate(request, queryset, per_page=PAGE_SIZE, cache_as=None, count=None):
+def paginate(request, queryset, per_page=PAGE_SIZE, cache_as=None, count=None, ids_from=None):
     """A page that never errors; a bad page number is explained, not raised.
 
     With ``cache_as``, the total and the ids of the page are remembered until the data
     changes (see ``caching.py``): counting and ranking thousands of matches is the
     expensive part of a list, fetching twenty rows by id is not. ``count``, when given,
     returns the total (already known to the caller) in place of a COUNT query.
+    ``ids_from``, when given, returns a queryset whose primary keys, in order, are
+    those of the results (the page is cut from it, its rows read from ``queryset``).
     """
     raw = request.GET.get("page", "1")
     total = count
@@ -72,7 +75,8 @@ def paginate(request, queryset, per_page=PAGE_SIZE, cache_as=None, count=None):
 
     def locate():
         # Ids only: the rows (and what they prefetch) are read once, below, by id.
-        paginator = Paginator(queryset.values_list("pk", flat=True), per_page)
+        ordered = ids_from() if ids_from is not None else queryset
+        paginator = Paginator(ordered.values_list("pk", flat=True), per_page)
         if total is not None:
             paginator.count = total()
         page = paginator.get_page(raw)
@@ -118,6 +122,11 @@ class FacetedListView(TemplateView):
         """The sorted results the page is cut from."""
         return filterset.qs
 
+    def page_ids(self, filterset):
+        """``None``, or a callable giving the results' ids in order from a cheaper
+        queryset than ``page_queryset`` (called after it)."""
+        return None
+
     def decorate(self, objects):
         """Add per-row numbers to the records of one page (one query, not one per row)."""
 
@@ -131,6 +140,7 @@ class FacetedListView(TemplateView):
             self.page_size,
             cache_as=type(self).__name__,
             count=self.get_count(filterset),
+            ids_from=self.page_ids(filterset),
         )
         self.decorate(page.object_list)
         facet_list = caching.cached(
@@ -198,7 +208,26 @@ class AgreementListView(FacetedListView):
         # The ids are known already: sort them rather than run every filter again. Past a
         # thousand or so, the filter walking the date index until a page is full wins.
         ordering = filtered.query.order_by
-        return self.get_queryset().filter(in_ids("pk", found.ids)).order_by(*ordering)
+        return self.get_queryset().filter(in_ids("pk", found.ids_array)).order_by(*ordering)
+
+    def page_ids(self, filterset):
+        # A search in relevance order: ranked from the narrow search rows (PostgreSQL).
+        search_plan = filterset.search_plan
+        if search_plan is None or search_plan.text_query is None:
+            return None
+        if filterset.form.cleaned_data.get("sort") not in (None, "", RELEVANCE):
+            return None
+        if set(filterset.active) == {"q"}:
+            drafts = sees_drafts(self.request.user)
+            return lambda: search.ranked_agreements(search_plan, published_only=not drafts)
+
+        def among_matching():
+            found = filterset.matching()
+            if not found.by_ids:
+                return filterset.qs
+            return search.ranked_agreements(search_plan, among=found.ids_array)
+
+        return among_matching
 
     def get_facets(self, filterset):
         # The same 150-odd fields on every list: read once per version (and language).

@@ -202,8 +202,23 @@ def test_the_ids_are_sent_as_one_array_parameter(directory):
     assert len(found.ids) == 5
     sql, params = found.links(AgreementFocusArea).query.sql_with_params()
     assert "= ANY(" in sql
-    assert list(params) == [found.ids]
+    # Written once as an array literal, reused by every count that sends the ids.
+    assert list(params) == ["{" + ",".join(str(pk) for pk in found.ids) + "}"]
+    assert params[0] is found.agreements().query.sql_with_params()[1][-1]
     assert found.agreements().count() == 5
+
+
+def test_many_ids_are_kept_while_reading_every_row_with_the_same_result(directory, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite keeps the plain subqueries.")
+    from partnerships.models.querysets import InIds
+
+    found = matching.Matching.of(Agreement.objects.published())
+    by_index = sorted(found.agreements().values_list("pk", flat=True))
+    monkeypatch.setattr(InIds, "READ_ALL_FROM", 2)
+    sql, _ = found.agreements().query.sql_with_params()
+    assert '("partnerships_agreement"."id" + 0) = ANY(' in sql
+    assert sorted(found.agreements().values_list("pk", flat=True)) == by_index == found.ids
 
 
 def field_counts(client, **params):

@@ -223,3 +223,38 @@ def test_the_agreements_section_counts_every_match_and_shows_the_best_first(
     readers = section(client.get(SEARCH_URL, {"q": "lymphoma"}), "Agreements")
     assert readers["count"] == SEARCH_SECTION_SIZE + 4
     assert draft in readers["results"]
+
+
+@pytest.mark.parametrize("params", [{}, {"year": "2021"}, {"sort": "relevance", "year": "2021"}])
+def test_a_list_search_pages_through_every_match_best_first(client, admin_client, db, params):
+    """Readers page through the matches in relevance order, under other filters too;
+    editors also see the drafts that match. The order is the search's own ranking."""
+    import datetime
+
+    from partnerships import search
+    from partnerships.models import Agreement
+    from tests.factories import AgreementFactory, DraftAgreementFactory
+
+    for n in range(26):
+        AgreementFactory(
+            title=f"Nursing school {n}" if n % 3 else f"Nursing nursing centre {n}",
+            summary="Nursing exchanges." if n % 2 else "",
+            signed_on=datetime.date(2020 + n % 3, 3, 1),
+        )
+    AgreementFactory(title="Dental clinic")
+    DraftAgreementFactory(title="Nursing draft", signed_on=datetime.date(2021, 3, 1))
+    url = reverse("agreement-list")
+    for who, visible in ((client, Agreement.objects.published()), (admin_client, None)):
+        visible = visible if visible is not None else Agreement.objects.all()
+        if "year" in params:
+            visible = visible.filter(signed_on__year=2021)
+        expected = list(search.search(visible, "nursing", "title").values_list("slug", flat=True))
+        shown, page = [], 1
+        while len(shown) < len(expected) and page < 5:
+            response = who.get(url, {"q": "nursing", "page": page, **params})
+            assert response.context["total"] == len(expected)
+            shown += [a.slug for a in response.context["object_list"]]
+            page += 1
+        assert shown == expected
+    # The editor's matches include the draft: 26 of 27, or 9 of 10 signed in 2021.
+    assert len(expected) == (10 if "year" in params else 27)

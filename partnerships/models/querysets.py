@@ -120,13 +120,28 @@ def grouped(queryset, sort=None):
     return groups
 
 
+class IdArray(str):
+    """Ids written once as one PostgreSQL array literal (``{1,2,3}``). Given a list,
+    psycopg spells out every id again for each query: 60 ms for the 80,000 ids of a
+    broad search, paid by each of a list's dozen counts. ``size``: how many ids."""
+
+    def __new__(cls, ids):
+        ids = list(ids)
+        literal = super().__new__(cls, "{" + ",".join(str(int(pk)) for pk in ids) + "}")
+        literal.size = len(ids)
+        return literal
+
+
 class InIds(Expression):
     """``field = ANY(ids)``: one array parameter rather than one placeholder per id
     (PostgreSQL only), which costs the ORM and the driver more than the query; a list of
-    100,000 ids stays one value."""
+    100,000 ids stays one value. ``ids``: a list, or an :class:`IdArray` to reuse."""
 
     output_field = BooleanField()
     conditional = True
+    # From this many ids on, rows are found by reading them all and keeping those among
+    # the ids (hashed), rather than by looking each id up in an index.
+    READ_ALL_FROM = 20_000
 
     def __init__(self, field, ids):
         super().__init__()
@@ -141,12 +156,20 @@ class InIds(Expression):
 
     def as_sql(self, compiler, connection):
         sql, params = compiler.compile(self.target)
+        if getattr(self.ids, "size", len(self.ids)) >= self.READ_ALL_FROM:
+            # "+ 0" keeps the column out of index conditions: the planner then reads
+            # the narrow covering index of agreements (agreement_narrow_idx) whole, not
+            # the 220 MB table, for the year, kind and in-force counts of a broad
+            # search (80,000 of 100,000 agreements: 100 ms each became 25–50 ms).
+            sql = f"({sql} + 0)"
         return f"{sql} = ANY(%s::bigint[])", (*params, self.ids)
 
 
 def in_ids(field, ids):
     """The condition ``field`` is one of ``ids``, for ``filter()``: on PostgreSQL as one
     array parameter (``InIds``), elsewhere as a plain ``IN``."""
+    if isinstance(ids, IdArray):
+        return InIds(field, ids)
     ids = list(ids)
     if connection.vendor == "postgresql":
         return InIds(field, ids)
