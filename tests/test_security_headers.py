@@ -52,9 +52,31 @@ def test_no_page_has_inline_script_or_event_handlers(client, curated, url):
 
 
 def test_htmx_is_configured_without_eval_or_injected_styles(client, db):
-    html = client.get("/").text
+    html = client.get("/agreements/").text
+    assert "htmx.min" in html
     assert '"allowEval": false' in html
     assert '"includeIndicatorStyles": false' in html
+
+
+@pytest.mark.parametrize(
+    ("url", "loaded"),
+    [
+        ("/", set()),
+        ("/agreements/", {"htmx"}),
+        ("/people/", {"htmx"}),
+        ("/network/", {"network"}),
+        ("/institutions/pumch/", {"network"}),
+        ("/fields/medical-education/", set()),
+    ],
+)
+def test_pages_load_only_the_scripts_they_use(client, curated, url, loaded):
+    """htmx (50 KB) filters the lists in place, network.js zooms the networks: other
+    pages do not download them."""
+    html = client.get(url).text
+    assert "js/site." in html
+    assert ("htmx.min" in html) == ("htmx" in loaded)
+    assert ('name="htmx-config"' in html) == ("htmx" in loaded)
+    assert ("js/network." in html) == ("network" in loaded)
 
 
 def reloaded_settings(monkeypatch, **environment):
