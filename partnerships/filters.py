@@ -201,13 +201,13 @@ class FacetedFilterSet(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value, ranked=True):
         # Decided once, then reused by every facet query of the same request.
-        if getattr(self, "_search_plan", None) is None:
+        if self.search_plan is None:
             self._search_plan = search.plan(queryset, value, self.search_name_field)
-        if self._search_plan is None:
+        if self.search_plan is None:
             return queryset
         if not ranked:
-            return queryset.filter(self._search_plan.condition)
-        return self._search_plan.apply(queryset)
+            return queryset.filter(self.search_plan.condition)
+        return self.search_plan.apply(queryset)
 
     def queryset_without(self, excluded):
         """Results with every valid filter applied but ``excluded``, unsorted (for facets)."""

@@ -183,10 +183,8 @@ def _first(queryset, search_plan, limit, published_agreements):
         count = results.count()
         return count, list(results.values_list("pk", flat=True)[:limit]) if count else []
     if queryset.model is Agreement:
-        rows = AgreementSearch.objects.filter(vector=search_plan.text_query)
-        if published_agreements:
-            rows = rows.filter(published=True)
-        rows = rows.annotate(rank=SearchRank(F("vector"), search_plan.text_query))
+        # Unordered: the outer query ranks (an inner ORDER BY would sort every match).
+        rows = ranked_agreements(search_plan, published_only=published_agreements).order_by()
         key = "agreement_id"
     else:
         rows, key = search_plan.apply(queryset.order_by()).order_by(), "pk"
