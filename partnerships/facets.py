@@ -179,6 +179,10 @@ def agreement_facets(filterset, focus_areas):
     leaf_counts, top_counts = _field_counts(filterset.matching("field"))
     selected_fields = set(active.get("field", []))
     field_options = []
+    sub_fields = {}  # {parent id: [sub-fields]}, found in one pass, in the list's order
+    for area in focus_areas:
+        if area.parent_id is not None:
+            sub_fields.setdefault(area.parent_id, []).append(area)
     for area in focus_areas:
         if area.parent_id is not None:
             continue
@@ -189,8 +193,7 @@ def agreement_facets(filterset, focus_areas):
                 count=leaf_counts.get(child.pk, 0),
                 selected=child.slug in selected_fields,
             )
-            for child in focus_areas
-            if child.parent_id == area.pk
+            for child in sub_fields.get(area.pk, ())
         ]
         # Sub-fields unfold under a chosen field, so a long hierarchy stays a short list.
         expanded = area.slug in selected_fields or any(c.selected for c in children)

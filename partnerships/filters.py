@@ -30,7 +30,7 @@ from .models import (
     Person,
     Position,
 )
-from .models.querysets import NEWEST_FIRST, by_signing_date
+from .models.querysets import NEWEST_FIRST, by_signing_date, in_ids
 
 SLUG_PATTERN = re.compile(r"^[-a-zA-Z0-9_]{1,160}$")
 MAX_VALUES = 20
@@ -194,6 +194,13 @@ class FacetedFilterSet(django_filters.FilterSet):
     # Filters whose facet counts results under every other filter (``matching()``).
     faceted = ()
 
+    def results(self):
+        """The sorted results a page or a download is cut from."""
+        return self.qs
+
+    def count(self):
+        return self.qs.count()
+
     @property
     def search_plan(self):
         """The request's :class:`search.SearchPlan`, once the results were filtered."""
@@ -264,6 +271,9 @@ class FacetedFilterSet(django_filters.FilterSet):
                 continue
             active[name] = value if isinstance(value, list) else [value]
         return active
+
+
+SORT_IDS_UP_TO = 1000  # matching ids sorted as they are (AgreementFilterSet.results)
 
 
 class AgreementFilterSet(FacetedFilterSet):
@@ -407,6 +417,27 @@ class AgreementFilterSet(FacetedFilterSet):
         if not cleaned.get("sort") and not cleaned.get("q"):
             queryset = queryset.order_by(*SORT_CHOICES["newest"][1])
         return queryset
+
+    def results(self):
+        """The sorted results, as ``qs``, for the list page, the API and the downloads.
+
+        Where every filter's matching ids are known already (the facets read them) and
+        few, those ids are sorted rather than every filter run again on the wide table:
+        a field and a year took 13–23 ms that way at 100,000 agreements. Past a thousand
+        or so, the filter walking the date index until a page is full wins.
+        """
+        filtered = self.qs  # Validates the filters, which matching() reads.
+        if "q" in self.active:  # A search orders by its rank, which the filter computes.
+            return filtered
+        found = self.matching()
+        if found.whole is not None or not found.ids_read or len(found.ids) > SORT_IDS_UP_TO:
+            return filtered
+        ordering = filtered.query.order_by
+        return self.queryset.filter(in_ids("pk", found.ids_array)).order_by(*ordering)
+
+    def count(self):
+        """How many results: from the matching ids the facets count too, not a COUNT."""
+        return self.matching().count()
 
 
 class InstitutionFilterSet(FacetedFilterSet):

@@ -35,7 +35,6 @@ from .models import (
 )
 from .models.querysets import (
     by_signing_date,
-    in_ids,
     in_order_of,
     public_condition,
     sees_drafts,
@@ -50,7 +49,6 @@ POSITIONS_SHOWN = 20
 MOST_ACTIVE_SHOWN = 10
 SEARCH_SECTION_SIZE = 5
 TOP_INSTITUTIONS = 12  # on the home page
-SORT_IDS_UP_TO = 1000  # matching ids a list page sorts itself (AgreementListView)
 
 
 def paginate(request, queryset, per_page=PAGE_SIZE, cache_as=None, count=None, ids_from=None):
@@ -193,22 +191,10 @@ class AgreementListView(FacetedListView):
 
     def get_count(self, filterset):
         # The facets count under the same matching set: the total costs no query more.
-        return lambda: filterset.matching().count()
+        return filterset.count
 
     def page_queryset(self, filterset):
-        filtered = filterset.qs  # Validates the filters, which matching() reads.
-        found = filterset.matching()
-        if (
-            "q" in filterset.active  # A search orders by its rank, which the filter computes.
-            or found.whole is not None
-            or not found.ids_read
-            or len(found.ids) > SORT_IDS_UP_TO
-        ):
-            return filtered
-        # The ids are known already: sort them rather than run every filter again. Past a
-        # thousand or so, the filter walking the date index until a page is full wins.
-        ordering = filtered.query.order_by
-        return self.get_queryset().filter(in_ids("pk", found.ids_array)).order_by(*ordering)
+        return filterset.results()
 
     def page_ids(self, filterset):
         # A search in relevance order: ranked from the narrow search rows (PostgreSQL).

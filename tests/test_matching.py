@@ -7,10 +7,11 @@ import datetime
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from partnerships import matching
+from partnerships import filters, matching
 from partnerships.models import (
     Agreement,
     AgreementFocusArea,
@@ -114,6 +115,54 @@ def test_facets_from_matching_sets_equal_the_plain_subqueries(
         without_materialised_ids(patch)
         expected = snapshot(client.get(LIST_URL, params))
     assert found == expected
+
+
+def api_and_download(client, params):
+    """What the API's first page and the CSV download hold, in their order."""
+    cache.clear()
+    page = client.get("/api/agreements/", params).json()
+    rows = client.get("/agreements/export.csv", params)
+    csv_lines = b"".join(rows.streaming_content).decode().splitlines()[1:]
+    return page["count"], [record["slug"] for record in page["results"]], csv_lines
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"field": "engineering", "year": "2023"},
+        {"field": "engineering", "year": ["2023", "2024"], "sort": "title"},
+        {"field": "engineering", "institution": "tju", "sort": "oldest"},
+        {"year": "2024", "institution_kind": "hospital", "sort": "recent"},
+        {"field": "education", "year": "1999"},
+    ],
+)
+@pytest.mark.parametrize("sorted_up_to", [filters.SORT_IDS_UP_TO, 1])
+def test_the_api_and_downloads_sort_the_matching_ids_as_the_filters_would(
+    client, monkeypatch, directory, params, sorted_up_to
+):
+    """Their results come from the ids the matching set found (PostgreSQL), sorted, or
+    past ``SORT_IDS_UP_TO`` ids from the filters; either way as the filters alone give."""
+    monkeypatch.setattr(filters, "SORT_IDS_UP_TO", sorted_up_to)
+    found = api_and_download(client, params)
+    with monkeypatch.context() as patch:
+        without_materialised_ids(patch)
+        expected = api_and_download(client, params)
+    assert found == expected
+    assert found[0] == len(found[1]) == len(found[2])
+
+
+def test_a_filtered_api_page_finds_its_matches_once(client, directory):
+    """On PostgreSQL the count is the number of ids found, and the page sorts those ids:
+    the filters run once, not for a COUNT and again for the page."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite keeps the plain subqueries.")
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/api/agreements/", {"field": "engineering", "year": "2023"}).json()
+    assert [record["slug"] for record in page["results"]] == ["pumch-alone", "tju-pumch"]
+    filtering = [q["sql"] for q in queries if "partnerships_agreementfocusarea" in q["sql"]]
+    assert len(filtering) == 2  # the matching ids, then the page's fields (by id)
+    assert not any("COUNT(" in q["sql"] for q in queries)
 
 
 def test_known_counts_under_two_filters(client, directory):

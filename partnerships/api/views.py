@@ -63,7 +63,8 @@ class FilterSetBackend(DjangoFilterBackend):
             return queryset
         if not filterset.is_valid():
             raise ValidationError({"errors": filter_errors(filterset)})
-        return filterset.qs
+        view.filterset = filterset  # The paginator counts through it.
+        return filterset.results()
 
 
 class DirectoryPagination(PageNumberPagination):
@@ -84,7 +85,9 @@ class DirectoryPagination(PageNumberPagination):
         page_size = self.get_page_size(request)
         counted = caching.request_key(request)
         paginator = self.django_paginator_class(queryset, page_size)
-        paginator.count = caching.cached("api-count", counted, queryset.count)
+        filterset = getattr(view, "filterset", None)
+        count = filterset.count if filterset is not None else queryset.count
+        paginator.count = caching.cached("api-count", counted, count)
         page_number = self.get_page_number(request, paginator)
         try:
             self.page = paginator.page(page_number)

@@ -55,7 +55,7 @@ def export(request, kind, fmt):
         return JsonResponse({"errors": filter_errors(filterset)}, status=400)
     content_type, stream = FORMATS[fmt]
     response = StreamingHttpResponse(
-        stream(spec, filterset.qs, RowContext(site_url(request))), content_type=content_type
+        stream(spec, filterset.results(), RowContext(site_url(request))), content_type=content_type
     )
     response["Content-Disposition"] = f'attachment; filename="{kind}.{fmt}"'
     return response
