@@ -282,6 +282,7 @@ def test_an_institutions_network_has_every_co_signing_among_its_nodes(
     graph = network.institution_network(directory["hub"])
     assert "loner" in {node.slug for node in graph.nodes}  # a partner's partner now
     assert drawn_edges(graph)[("hospital", "loner")] == 1
+    assert ("hub", "loner") not in drawn_edges(graph)  # they co-signed only a draft
 
 
 def test_an_institution_page_makes_as_many_queries_with_hubs_as_without(
