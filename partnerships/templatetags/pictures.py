@@ -8,19 +8,17 @@ coordinates are written as they are, never localised.
 """
 
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from ..network import count_text
 from .directory import escaped
 
 register = template.Library()
 
 
 def _count(number):
-    """``intcomma(number)``: most counts here are below a thousand, which no language
-    groups, and ``intcomma`` formats by locale (a tenth of a network's table)."""
-    return str(number) if -1000 < number < 1000 else escaped(intcomma(number))
+    return escaped(count_text(number))
 
 
 @register.simple_tag
