@@ -280,6 +280,21 @@ def test_the_reason_is_told_in_chinese_with_chinese_dates(
         assert status_of(None, DatePrecision.UNKNOWN, 36).card_label == "是否有效：不详"
 
 
+def test_a_reason_written_once_is_told_again_in_each_readers_language():
+    """Reasons are remembered by their inputs and the language: a download writes the
+    same one thousands of times, and a Chinese reader must not get the English words."""
+    inputs = (date(2023, 5, 18), DAY, 36)
+    today = date(2025, 1, 1)
+    with translation.override("en"):
+        english = status_of(*inputs, today=today).reason
+    with translation.override("zh-hans"):
+        chinese = status_of(*inputs, today=today).reason
+    with translation.override("en"):
+        again = status_of(*inputs, today=today).reason
+    assert english == again == "Signed on 18 May 2023 for 3 years: ends on 18 May 2026."
+    assert chinese.startswith("2023年5月18日签署")
+
+
 MONTH_ENDS = [
     # (signed on, term in months): a day the target month lacks takes its last day.
     (date(2025, 1, 31), 1),  # 28 February 2025
