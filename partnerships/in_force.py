@@ -171,14 +171,7 @@ def status_of(
     return replace(_status_of(*inputs), inputs=inputs)
 
 
-def _status_of(
-    signed_on,
-    signed_on_precision,
-    term_months,
-    ends_on=None,
-    ends_on_precision=DatePrecision.UNKNOWN,
-    today=None,
-):
+def _status_of(signed_on, signed_on_precision, term_months, ends_on, ends_on_precision, today):
     stated = period(ends_on, ends_on_precision)
     signed = period(signed_on, signed_on_precision)
     if stated:

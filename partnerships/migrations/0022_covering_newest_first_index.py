@@ -9,24 +9,27 @@ OLD = "agreement_status_signed_nulls_last_idx"
 NEW = "agreement_newest_first_idx"
 
 
-def covering_index(apps, schema_editor):
+COLUMNS = {
+    NEW: "(status, signed_on DESC NULLS LAST, title, id)",
+    OLD: "(status, signed_on DESC NULLS LAST)",
+}
+
+
+def _swap(schema_editor, created, dropped):
     if schema_editor.connection.vendor != "postgresql":
         return
     schema_editor.execute(
-        f"CREATE INDEX IF NOT EXISTS {NEW} ON partnerships_agreement "
-        "(status, signed_on DESC NULLS LAST, title, id)"
+        f"CREATE INDEX IF NOT EXISTS {created} ON partnerships_agreement {COLUMNS[created]}"
     )
-    schema_editor.execute(f"DROP INDEX IF EXISTS {OLD}")
+    schema_editor.execute(f"DROP INDEX IF EXISTS {dropped}")
+
+
+def covering_index(apps, schema_editor):
+    _swap(schema_editor, NEW, OLD)
 
 
 def narrow_index(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(
-        f"CREATE INDEX IF NOT EXISTS {OLD} ON partnerships_agreement "
-        "(status, signed_on DESC NULLS LAST)"
-    )
-    schema_editor.execute(f"DROP INDEX IF EXISTS {NEW}")
+    _swap(schema_editor, OLD, NEW)
 
 
 class Migration(migrations.Migration):
