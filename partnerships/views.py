@@ -111,18 +111,9 @@ class FacetedListView(TemplateView):
     def get_facets(self, filterset):
         return []
 
-    def get_count(self, filterset):
-        """A callable returning the number of results, or ``None`` to count the page's
-        queryset."""
-        return None
-
-    def page_queryset(self, filterset):
-        """The sorted results the page is cut from."""
-        return filterset.qs
-
     def page_ids(self, filterset):
         """``None``, or a callable giving the results' ids in order from a cheaper
-        queryset than ``page_queryset`` (called after it)."""
+        queryset than ``filterset.results()`` (called after it)."""
         return None
 
     def decorate(self, objects):
@@ -132,12 +123,14 @@ class FacetedListView(TemplateView):
         context = super().get_context_data(**kwargs)
         params = self.request.GET
         filterset = self.filterset_class(params, queryset=self.get_queryset(), request=self.request)
+        # The filter set sorts and counts its results (the agreements' from the ids the
+        # facets count too: the total costs no query more).
         page, page_notice = paginate(
             self.request,
-            self.page_queryset(filterset),
+            filterset.results(),
             self.page_size,
             cache_as=type(self).__name__,
-            count=self.get_count(filterset),
+            count=filterset.count,
             ids_from=self.page_ids(filterset),
         )
         self.decorate(page.object_list)
@@ -188,13 +181,6 @@ class AgreementListView(FacetedListView):
 
     def get_queryset(self):
         return Agreement.objects.visible_to(self.request.user).for_list()
-
-    def get_count(self, filterset):
-        # The facets count under the same matching set: the total costs no query more.
-        return filterset.count
-
-    def page_queryset(self, filterset):
-        return filterset.results()
 
     def page_ids(self, filterset):
         # A search in relevance order: ranked from the narrow search rows (PostgreSQL).
