@@ -130,36 +130,42 @@ def _vector_matches(model, text_query):
     return Q(search_vector=text_query)
 
 
-def first_results(
-    queryset, query, name_field, limit, *, published_agreements=False, shared_by=None
-):
-    """``(count, ids of the first limit)`` of ``search(queryset, query, name_field)``.
+def first_results(sections, query, limit, *, published_agreements=False, shared_by=None):
+    """``(count, ids of the first limit)`` of ``search(queryset, query, name_field)`` for
+    each ``(queryset, name_field)`` of ``sections`` (the search page's record types).
 
-    On PostgreSQL one query counts and ranks together (``COUNT(*) OVER ()``): counting
-    and ranking separately read every match twice. Agreements are found from their
-    narrow search rows alone, when ``queryset`` is every agreement or, with
-    ``published_agreements``, the published ones.
+    On PostgreSQL the words are searched as typed in every section first, and only when
+    no section finds them are they corrected, in every section. A word one section finds
+    is no typo: correcting it for the others (fields named like "cooperation" because
+    agreements say it) showed what the reader did not ask for, and cost a lexicon lookup
+    and a query per section. One query per section counts and ranks together
+    (``COUNT(*) OVER ()``): counting and ranking separately read every match twice.
+    Agreements are found from their narrow search rows alone, when the queryset is every
+    agreement or, with ``published_agreements``, the published ones.
 
-    ``shared_by`` names who may see what ``queryset`` holds (whether drafts are shown):
-    given it, the result is remembered until the data changes under what the query
+    ``shared_by`` names who may see what the querysets hold (whether drafts are shown):
+    given it, each result is remembered until the data changes under what the query
     means, so that queries written differently but searching the same words (typos
     corrected to the same word: "Hosptal", "Hospitl") are counted and ranked once.
     """
     query = (query or "").strip()
     if not query:
-        return 0, []
+        return [(0, [])] * len(sections)
+
+    def each_section(plan_for):
+        return [
+            _remembered(
+                queryset, plan_for(queryset, name_field), limit, shared_by, published_agreements
+            )
+            for queryset, name_field in sections
+        ]
+
     if connection.vendor != "postgresql":
-        return _remembered(queryset, _plan_fallback(query, name_field), limit, shared_by)
-    # Ranked as typed at once (no query first to ask whether anything matches); only a
-    # query that found nothing is corrected.
-    found = _remembered(
-        queryset, _full_text_plan(queryset.model, query), limit, shared_by, published_agreements
-    )
-    if found[0]:
-        return found
-    return _remembered(
-        queryset, _corrected_plan(queryset.model, query), limit, shared_by, published_agreements
-    )
+        return each_section(lambda queryset, name_field: _plan_fallback(query, name_field))
+    as_typed = each_section(lambda queryset, _: _full_text_plan(queryset.model, query))
+    if any(count for count, _ in as_typed):
+        return as_typed
+    return each_section(lambda queryset, _: _corrected_plan(queryset.model, query))
 
 
 def _remembered(queryset, search_plan, limit, shared_by, published_agreements=False):

@@ -533,11 +533,10 @@ def search_everything(request):
         context = {"query": raw[:100], "error": " ".join(error.messages)}
         return render(request, "search.html", context, status=400)
     sections = []
-    total = 0
     if query:
         visible = Agreement.objects.visible_to(request.user)
         drafts_shown = sees_drafts(request.user)
-        for label, url_name, queryset, name_field, count_rows in (
+        kinds = (
             (_("Agreements"), "agreement-list", visible.for_list(), "title", None),
             (
                 _("Institutions"),
@@ -560,29 +559,30 @@ def search_everything(request):
                 "name",
                 lambda ids: caching.focus_area_counts(),
             ),
+        )
+        found = search.first_results(
+            [(queryset, name_field) for _label, _url, queryset, name_field, _counts in kinds],
+            query,
+            SEARCH_SECTION_SIZE,
+            published_agreements=not drafts_shown,
+            shared_by=drafts_shown,
+        )
+        for (label, url_name, queryset, _name, count_rows), (count, ids) in zip(
+            kinds, found, strict=True
         ):
-            kind = url_name.split("-")[0]
-            count, ids = search.first_results(
-                queryset,
-                query,
-                name_field,
-                SEARCH_SECTION_SIZE,
-                published_agreements=not drafts_shown,
-                shared_by=drafts_shown,
-            )
-            total += count
             rows = in_order_of(queryset, ids)
             if rows and count_rows:
                 attach_counts(rows, count_rows([row.pk for row in rows]))
             sections.append(
                 {
                     "label": label,
-                    "kind": kind,
+                    "kind": url_name.split("-")[0],
                     "url_name": url_name,
                     "count": count,
                     "results": rows,
                 }
             )
+    total = sum(section["count"] for section in sections)
     suggestions = (
         search.suggestions(Institution.objects.visible_to(request.user), query)
         if query and not total

@@ -93,6 +93,22 @@ def test_a_misspelt_query_is_corrected_once_for_every_section(client, curated):
 
 
 @on_postgresql
+def test_a_word_one_section_finds_is_no_typo_in_the_others(client, curated):
+    """ "Tianjin" names institutions and agreements, and no field: the fields section says
+    so, rather than correcting the word to fields named like it, and the lexicon of
+    known words is not asked at all."""
+    from django.core.cache import cache
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(SEARCH_URL, {"q": "Tianjin"})
+    assert "Tianjin University" in result_names(response, "Institutions")
+    assert section(response, "Fields")["count"] == 0
+    assert not [q for q in queries if "partnerships_searchword" in q["sql"]]
+
+
+@on_postgresql
 def test_a_new_name_joins_the_typo_lexicon_when_its_write_commits(client, db):
     from tests.factories import InstitutionFactory
 
