@@ -35,7 +35,9 @@ from django.utils import timezone
 WHOLE_TABLE_THRESHOLD = 5_000
 
 # Columns that hold derived data: writing only these reports nothing.
-DERIVED_FIELDS = frozenset({"search_document", "search_vector", "name_zh_hans", "name_pinyin"})
+DERIVED_FIELDS = frozenset(
+    {"search_document", "search_vector", "name_zh_hans", "name_pinyin", "is_public"}
+)
 
 ALL = "all"
 
@@ -326,12 +328,14 @@ def rebuild(changes, using="default"):
         return
     from . import read_model, search_documents
     from .models import DirectoryVersion
+    from .models.querysets import refresh_public_flags
 
     _rebuilding.active = True
     try:
         with transaction.atomic(using=using):
             affected = affected_records(changes)
             search_documents.refresh(affected)
+            refresh_public_flags()
             read_model.refresh(affected.agreements)
             touch_owners(changes, using)
             DirectoryVersion.renew()

@@ -193,6 +193,39 @@ def test_belonging_through_a_participation_makes_an_institution_public(db):
     assert AgreementParty.objects.count() == 1
 
 
+def test_records_are_hidden_again_when_their_published_agreements_go(client, db):
+    """Whether readers see a record is kept as a column by the write path: withdrawing an
+    agreement (by ``update()``, which sends no signal) or deleting it hides again what
+    only it made public, and the column always agrees with the rule it keeps."""
+    from partnerships.models.querysets import public_rule
+
+    def flags_follow_the_rule():
+        for model in (Institution, Person):
+            marked = set(model.objects.filter(is_public=True))
+            assert marked == set(model.objects.filter(public_rule(model)))
+
+    institution = factories.InstitutionFactory(published=False)
+    person = factories.PersonFactory(published=False)
+    first = factories.DraftAgreementFactory(parties=[institution])
+    second = factories.DraftAgreementFactory(parties=[institution])
+    Participation.objects.create(agreement=first, person=person, role="signed")
+    publish(first)
+    publish(second)
+    assert institution in Institution.objects.public() and person in Person.objects.public()
+    flags_follow_the_rule()
+
+    Agreement.objects.filter(pk=first.pk).update(status=AgreementStatus.DRAFT)
+    assert person not in Person.objects.public()
+    assert client.get(person.get_absolute_url()).status_code == 404
+    assert institution in Institution.objects.public()  # still a party to the second
+    flags_follow_the_rule()
+
+    second.delete()
+    assert institution not in Institution.objects.public()
+    assert client.get(institution.get_absolute_url()).status_code == 404
+    flags_follow_the_rule()
+
+
 def test_old_slugs_of_records_not_yet_public_stay_out_of_the_dump(db):
     """An old address would name a record readers may not see yet."""
     institution = factories.InstitutionFactory(slug="old-name", published=False)

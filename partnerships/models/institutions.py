@@ -113,6 +113,9 @@ class Institution(NamedInTwoLanguages, KeepsOldAddresses, NaturalKeyMixin, TimeS
         db_default=True,
         help_text=PUBLISHED_HELP,
     )
+    # Derived (the write path, ``querysets.refresh_public_flags``): shown to readers, as
+    # ``querysets.public_rule`` decides.
+    is_public = models.BooleanField(default=False, db_default=False, editable=False)
     # Derived from the names (search_documents.py): the Simplified Chinese label, and its
     # pinyin, which pinyin search and the Chinese name order use.
     name_zh_hans = models.CharField(
@@ -126,7 +129,7 @@ class Institution(NamedInTwoLanguages, KeepsOldAddresses, NaturalKeyMixin, TimeS
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = InstitutionQuerySet.as_manager()
-    history = record_history(*SEARCH_COLUMNS, "name_zh_hans", "name_pinyin")
+    history = record_history(*SEARCH_COLUMNS, "name_zh_hans", "name_pinyin", "is_public")
 
     class Meta:
         verbose_name = _("institution")

@@ -64,6 +64,9 @@ class Person(NamedInTwoLanguages, KeepsOldAddresses, NaturalKeyMixin, TimeStampe
         db_default=True,
         help_text=PUBLISHED_HELP,
     )
+    # Derived (the write path, ``querysets.refresh_public_flags``): shown to readers, as
+    # ``querysets.public_rule`` decides.
+    is_public = models.BooleanField(default=False, db_default=False, editable=False)
     # Derived (search_documents.py): the pinyin of the Chinese name, for the Chinese order.
     name_pinyin = models.CharField(max_length=1000, blank=True, editable=False)
     search_document = models.TextField(blank=True, editable=False)
@@ -71,7 +74,7 @@ class Person(NamedInTwoLanguages, KeepsOldAddresses, NaturalKeyMixin, TimeStampe
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = PersonQuerySet.as_manager()
-    history = record_history(*SEARCH_COLUMNS, "name_pinyin")
+    history = record_history(*SEARCH_COLUMNS, "name_pinyin", "is_public")
 
     class Meta:
         verbose_name = _("person")

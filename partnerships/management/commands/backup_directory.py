@@ -35,7 +35,7 @@ MODELS = [
 ]
 CHUNK_SIZE = 2000
 # Derived from the other fields; restore_directory rebuilds them.
-DERIVED_FIELDS = ("search_document", "search_vector")
+DERIVED_FIELDS = ("search_document", "search_vector", "is_public")
 
 
 class Encoder(DjangoJSONEncoder):
