@@ -229,36 +229,55 @@ def ranked_agreements(search_plan, among=None, published_only=False):
 
 def word_candidates(query):
     """For each word of ``query``, the words the directory holds that it may stand for:
-    the most similar ones first (the word itself when known), then the shortest ones
-    that contain it. The word as typed when there is neither. One query, through the
-    trigram index of the lexicon."""
+    the word itself when known, then those it is with two neighbouring letters swapped
+    ("Biejing", "Fuijan": trigram similarity misses most of these in short words), the
+    most similar ones, then the shortest ones that contain it. The word as typed when
+    there is none. One query, through the lexicon's primary key and trigram index."""
     words = [word.lower() for word in query_words(query)][:MAX_CORRECTED_WORDS] or [query.lower()]
     # A one-letter part would stand for half the lexicon.
     patterns = [_contains_pattern(word) if len(word) > 1 else None for word in words]
+    swaps = [" ".join(_swapped(word)) for word in words]
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT typed_words.position, typed, candidate.word "
-            "FROM unnest(%s::text[], %s::text[]) WITH ORDINALITY "
-            "  AS typed_words(typed, pattern, position) "
+            "FROM unnest(%s::text[], %s::text[], %s::text[]) WITH ORDINALITY "
+            "  AS typed_words(typed, pattern, swaps, position) "
             "LEFT JOIN LATERAL ("
-            "  (SELECT word, 1 AS kind, row_number() OVER ("
+            "  (SELECT word, 1 AS kind, row_number() OVER (ORDER BY word) AS place"
+            "   FROM partnerships_searchword WHERE word = ANY(string_to_array(swaps, ' ')))"
+            "  UNION ALL"
+            "  (SELECT word, 2 AS kind, row_number() OVER ("
             "     ORDER BY similarity(word, typed) DESC, abs(length(word) - length(typed)), word"
             "   ) AS place FROM partnerships_searchword WHERE word %% typed"
             "   ORDER BY place LIMIT %s)"
             "  UNION ALL"
-            "  (SELECT word, 2 AS kind, row_number() OVER (ORDER BY length(word), word) AS place"
+            "  (SELECT word, 3 AS kind, row_number() OVER (ORDER BY length(word), word) AS place"
             "   FROM partnerships_searchword WHERE word LIKE pattern"
             "   ORDER BY place LIMIT %s)"
             ") AS candidate ON true "
             "ORDER BY typed_words.position, candidate.kind, candidate.place",
-            [words, patterns, CANDIDATES_PER_WORD, CONTAINING_WORDS_PER_WORD],
+            [words, patterns, swaps, CANDIDATES_PER_WORD, CONTAINING_WORDS_PER_WORD],
         )
         candidates = {}
         for position, typed, word in cursor.fetchall():
             alternatives = candidates.setdefault(position, [])
             if (word or typed) not in alternatives:
                 alternatives.append(word or typed)
-    return [candidates[position] for position in sorted(candidates)]
+    found = [candidates[position] for position in sorted(candidates)]
+    for typed, alternatives in zip(words, found, strict=True):
+        if typed in alternatives:  # A known word is meant as typed first.
+            alternatives.remove(typed)
+            alternatives.insert(0, typed)
+    return found
+
+
+def _swapped(word):
+    """``word`` with each pair of neighbouring letters swapped, the commonest typo."""
+    return [
+        word[:at] + word[at + 1] + word[at] + word[at + 2 :]
+        for at in range(len(word) - 1)
+        if word[at] != word[at + 1]
+    ]
 
 
 def _contains_pattern(word):

@@ -78,6 +78,21 @@ def test_typos_are_corrected_against_the_words_the_directory_holds(curated):
 
 
 @on_postgresql
+@pytest.mark.parametrize(("typo", "meant"), [("Anuhi", "anhui"), ("Fuijan", "fujian")])
+def test_two_swapped_letters_are_corrected_to_the_word_meant(db, typo, meant):
+    """The commonest typo. In a short word it leaves few trigrams in common, so that
+    similarity alone preferred another place ("Anzhi", "Funan")."""
+    from partnerships.search import corrected_words
+    from tests.factories import InstitutionFactory
+
+    for name in ("Anhui Provincial Hospital", "Anzhi County Hospital"):
+        InstitutionFactory(name=name)
+    for name in ("Fujian Medical University", "Funan County Hospital"):
+        InstitutionFactory(name=name)
+    assert corrected_words(typo) == meant
+
+
+@on_postgresql
 def test_a_misspelt_query_is_corrected_once_for_every_section(client, curated):
     """Each section (agreements, institutions, people, fields) needs the corrections: the
     lexicon is asked once per page, not once per section."""
