@@ -45,7 +45,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--skip-search-refresh",
             action="store_true",
-            help="Do not rebuild search documents at the end (search will not find the records).",
+            help="Do not rebuild derived data at the end (search documents, facet rows, who "
+            "readers see): until a write rebuilds it, search finds nothing and the "
+            "institutions and people are hidden.",
         )
 
     def handle(self, *args, agreements, seed, batch_size, force, skip_search_refresh, **options):
