@@ -28,6 +28,8 @@ CANDIDATES_PER_WORD = 3
 # Words a part of a word stands for, shortest first: "medic" finds "medical",
 # "medicine", "biomedical", … A part found in more words matches those first.
 CONTAINING_WORDS_PER_WORD = 20
+# Kinds of candidate for a typed word, in the order they are offered.
+SWAPPED, SIMILAR, CONTAINING = 1, 2, 3
 _WORD = re.compile(r"\w[\w'’.-]*", re.UNICODE)
 
 
@@ -230,8 +232,8 @@ def ranked_agreements(search_plan, among=None, published_only=False):
 def word_candidates(query):
     """For each word of ``query``, the words the directory holds that it may stand for:
     the word itself when known, then those it is with two neighbouring letters swapped
-    ("Biejing", "Fuijan": trigram similarity misses most of these in short words), the
-    most similar ones, then the shortest ones that contain it. The word as typed when
+    ("Biejing", "Fuijan": trigram similarity misses most of these in short words), else
+    the most similar ones and the shortest ones that contain it. The word as typed when
     there is none. One query, through the lexicon's primary key and trigram index."""
     words = [word.lower() for word in query_words(query)][:MAX_CORRECTED_WORDS] or [query.lower()]
     # A one-letter part would stand for half the lexicon.
@@ -239,19 +241,20 @@ def word_candidates(query):
     swaps = [" ".join(_swapped(word)) for word in words]
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT typed_words.position, typed, candidate.word "
+            "SELECT typed_words.position, typed, candidate.word, candidate.kind "
             "FROM unnest(%s::text[], %s::text[], %s::text[]) WITH ORDINALITY "
             "  AS typed_words(typed, pattern, swaps, position) "
             "LEFT JOIN LATERAL ("
-            "  (SELECT word, 1 AS kind, row_number() OVER (ORDER BY word) AS place"
+            f"  (SELECT word, {SWAPPED} AS kind, row_number() OVER (ORDER BY word) AS place"
             "   FROM partnerships_searchword WHERE word = ANY(string_to_array(swaps, ' ')))"
             "  UNION ALL"
-            "  (SELECT word, 2 AS kind, row_number() OVER ("
+            f"  (SELECT word, {SIMILAR} AS kind, row_number() OVER ("
             "     ORDER BY similarity(word, typed) DESC, abs(length(word) - length(typed)), word"
             "   ) AS place FROM partnerships_searchword WHERE word %% typed"
             "   ORDER BY place LIMIT %s)"
             "  UNION ALL"
-            "  (SELECT word, 3 AS kind, row_number() OVER (ORDER BY length(word), word) AS place"
+            f"  (SELECT word, {CONTAINING} AS kind, row_number() OVER (ORDER BY length(word), word)"
+            "   AS place"
             "   FROM partnerships_searchword WHERE word LIKE pattern"
             "   ORDER BY place LIMIT %s)"
             ") AS candidate ON true "
@@ -259,15 +262,16 @@ def word_candidates(query):
             [words, patterns, swaps, CANDIDATES_PER_WORD, CONTAINING_WORDS_PER_WORD],
         )
         candidates = {}
-        for position, typed, word in cursor.fetchall():
-            alternatives = candidates.setdefault(position, [])
-            if (word or typed) not in alternatives:
-                alternatives.append(word or typed)
-    found = [candidates[position] for position in sorted(candidates)]
-    for typed, alternatives in zip(words, found, strict=True):
-        if typed in alternatives:  # A known word is meant as typed first.
-            alternatives.remove(typed)
-            alternatives.insert(0, typed)
+        for position, typed, word, kind in cursor.fetchall():
+            candidates.setdefault(position, []).append((word or typed, kind))
+    found = []
+    for typed, rows in zip(words, (candidates[p] for p in sorted(candidates)), strict=True):
+        known = [typed] if (typed, SIMILAR) in rows else []  # Meant as typed first.
+        swapped = [word for word, kind in rows if kind == SWAPPED]
+        # Two swapped letters that make a known word are the typo: the similar words
+        # would only widen the search ("fujian", not "funan" too).
+        chosen = known + swapped if swapped else known + [word for word, _ in rows]
+        found.append(list(dict.fromkeys(chosen)))
     return found
 
 

@@ -93,6 +93,18 @@ def test_two_swapped_letters_are_corrected_to_the_word_meant(db, typo, meant):
 
 
 @on_postgresql
+def test_a_swapped_letters_typo_searches_the_word_meant_alone(client, db):
+    """Once two swapped letters make a known word, the words merely similar to the typo
+    are not searched as well: "Fuijan" finds Fujian, not Funan beside it."""
+    from tests.factories import InstitutionFactory
+
+    for name in ("Fujian Medical University", "Funan County Hospital"):
+        InstitutionFactory(name=name)
+    response = client.get(SEARCH_URL, {"q": "Fuijan"})
+    assert result_names(response, "Institutions") == ["Fujian Medical University"]
+
+
+@on_postgresql
 def test_a_misspelt_query_is_corrected_once_for_every_section(client, curated):
     """Each section (agreements, institutions, people, fields) needs the corrections: the
     lexicon is asked once per page, not once per section."""
