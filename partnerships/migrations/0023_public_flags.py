@@ -51,4 +51,20 @@ class Migration(migrations.Migration):
             field=models.BooleanField(db_default=False, default=False, editable=False),
         ),
         migrations.RunPython(mark_public, migrations.RunPython.noop, elidable=True),
+        migrations.AddIndex(
+            model_name="institution",
+            index=models.Index(
+                condition=models.Q(("is_public", False), ("published", False), _connector="OR"),
+                fields=["id"],
+                name="institution_flag_todo_idx",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="person",
+            index=models.Index(
+                condition=models.Q(("is_public", False), ("published", False), _connector="OR"),
+                fields=["id"],
+                name="person_flag_todo_idx",
+            ),
+        ),
     ]

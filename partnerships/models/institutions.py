@@ -135,7 +135,15 @@ class Institution(NamedInTwoLanguages, KeepsOldAddresses, NaturalKeyMixin, TimeS
         verbose_name = _("institution")
         verbose_name_plural = _("institutions")
         ordering = ["name"]
-        indexes = [models.Index(fields=["name"], name="institution_name_idx")]
+        indexes = [
+            models.Index(fields=["name"], name="institution_name_idx"),
+            # The few rows whose is_public a write can change (querysets.refresh_public_flags).
+            models.Index(
+                fields=["id"],
+                condition=Q(is_public=False) | Q(published=False),
+                name="institution_flag_todo_idx",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["ror_id"], condition=~Q(ror_id=""), name="institution_ror_id_unique"

@@ -82,6 +82,12 @@ class Person(NamedInTwoLanguages, KeepsOldAddresses, NaturalKeyMixin, TimeStampe
         verbose_name_plural = _("people")
         indexes = [
             models.Index(fields=["family_name", "given_name"], name="person_name_idx"),
+            # The few rows whose is_public a write can change (querysets.refresh_public_flags).
+            models.Index(
+                fields=["id"],
+                condition=Q(is_public=False) | Q(published=False),
+                name="person_flag_todo_idx",
+            ),
         ]
 
     def __str__(self):
