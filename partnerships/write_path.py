@@ -34,10 +34,11 @@ from django.utils import timezone
 # long ``IN`` list (and stays under SQLite's limit on query parameters).
 WHOLE_TABLE_THRESHOLD = 5_000
 
+# Columns computed from other records: backups and dumps leave them out, and the rebuild
+# after a restore or a load writes them again.
+REBUILT_COLUMNS = ("search_document", "search_vector", "is_public")
 # Columns that hold derived data: writing only these reports nothing.
-DERIVED_FIELDS = frozenset(
-    {"search_document", "search_vector", "name_zh_hans", "name_pinyin", "is_public"}
-)
+DERIVED_FIELDS = frozenset({*REBUILT_COLUMNS, "name_zh_hans", "name_pinyin"})
 
 ALL = "all"
 

@@ -42,7 +42,6 @@ from partnerships.models.querysets import public_condition
 from partnerships.open_data.timestamps import format_timestamp, parse_timestamp
 
 CHUNK_SIZE = 2000
-DERIVED_FIELDS = {"search_document", "search_vector", "is_public"}
 PARTIAL_DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 DUMP_NAME = re.compile(r"^partnerships-(?P<date>\d{4}-\d{2}-\d{2})-v(?P<number>\d+)$")
 # Identifiers named on the changelog per table and kind of change; counts are always full.
@@ -98,9 +97,8 @@ class Table:
 
     @property
     def fields(self):
-        return [
-            field for field in self.model._meta.concrete_fields if field.name not in DERIVED_FIELDS
-        ]
+        rebuilt = write_path.REBUILT_COLUMNS
+        return [field for field in self.model._meta.concrete_fields if field.name not in rebuilt]
 
 
 # Each table after every table it refers to, so that the dump loads front to back.

@@ -10,7 +10,7 @@ from django.core.management import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import F
 
-from partnerships import models
+from partnerships import models, write_path
 
 # Each model after every model it refers to, so the file loads front to back.
 MODELS = [
@@ -34,8 +34,6 @@ MODELS = [
     models.SlugRedirect,
 ]
 CHUNK_SIZE = 2000
-# Derived from the other fields; restore_directory rebuilds them.
-DERIVED_FIELDS = ("search_document", "search_vector", "is_public")
 
 
 class Encoder(DjangoJSONEncoder):
@@ -77,7 +75,7 @@ def serialized_records():
             for record in serializers.serialize(
                 "python", chunk, use_natural_foreign_keys=True, use_natural_primary_keys=True
             ):
-                for name in DERIVED_FIELDS:
+                for name in write_path.REBUILT_COLUMNS:
                     record["fields"].pop(name, None)
                 if targets is not None:
                     fields = record["fields"]
