@@ -14,6 +14,8 @@ those of every agreement a committed write affects, whoever made it.
 """
 
 from django.db import connection
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 
 TABLE = "partnerships_agreementfacets"
 
@@ -41,9 +43,9 @@ def _distinct_party_values(column):
 
 # The rows of the agreements whose ids the inner query selects (``%s`` below).
 REFRESH_SQL = f"""
-INSERT INTO {TABLE} (agreement_id, published, institutions, institution_kinds, countries,
-                     regions, cities, fields, top_fields)
-SELECT agreement.id, agreement.status = 'published',
+INSERT INTO {TABLE} (agreement_id, published, signed_on, title, institutions,
+                     institution_kinds, countries, regions, cities, fields, top_fields)
+SELECT agreement.id, agreement.status = 'published', agreement.signed_on, agreement.title,
   COALESCE((SELECT array_agg(party.institution_id ORDER BY party.institution_id)
             FROM partnerships_agreementparty party
             WHERE party.agreement_id = agreement.id), '{{}}'),
@@ -61,13 +63,18 @@ SELECT agreement.id, agreement.status = 'published',
 FROM partnerships_agreement agreement
 WHERE agreement.id IN (%s)
 ON CONFLICT (agreement_id) DO UPDATE SET
-  published = EXCLUDED.published, institutions = EXCLUDED.institutions,
+  published = EXCLUDED.published, signed_on = EXCLUDED.signed_on, title = EXCLUDED.title,
+  institutions = EXCLUDED.institutions,
   institution_kinds = EXCLUDED.institution_kinds, countries = EXCLUDED.countries,
   regions = EXCLUDED.regions, cities = EXCLUDED.cities, fields = EXCLUDED.fields,
   top_fields = EXCLUDED.top_fields
 """
 
 ALL_AGREEMENTS = "SELECT id FROM partnerships_agreement"
+
+# An agreement is in a field's page when the field is one of its fields or their
+# top-level fields (fields are two levels deep). Migration 0024 indexes this array.
+IN_FIELD = "(fields || top_fields) @> ARRAY[%s]::bigint[]"
 
 
 def in_use():
@@ -183,5 +190,38 @@ def partners(institutions, excluded, limit):
             "AND value <> ALL(%s::bigint[]) "
             "GROUP BY value ORDER BY count(*) DESC, value LIMIT %s",
             [list(institutions), list(excluded), limit],
+        )
+        return cursor.fetchall()
+
+
+def published_in_field(focus_area):
+    """The rows of the published agreements in ``focus_area`` or its sub-fields, as a
+    queryset (its pk is the agreement's). A field's page is found, counted and ordered
+    from them: through the agreement table, the agreements of a top-level field (13,000
+    at 100,000 agreements) took 100 ms to find and 140-210 ms to sort by date and title,
+    one primary-key probe each; here they take about 15 ms and 5 ms."""
+    from .models import AgreementFacets
+
+    in_field = RawSQL(IN_FIELD, [focus_area.pk], output_field=BooleanField())
+    return AgreementFacets.objects.filter(in_field, published=True)
+
+
+def most_active_in_field(focus_area, limit):
+    """``[(institution id, published agreements)]`` in ``focus_area`` or its sub-fields,
+    most first, ties by name: at most ``limit``."""
+    # Only the institutions with at least the limit-th count are joined to their names
+    # (to break ties): a top-level field counts 8,000 institutions.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "WITH counted AS ("
+            f"  SELECT value, count(*) AS agreements FROM {TABLE} facets, "
+            "  unnest(facets.institutions) AS value "
+            f"  WHERE facets.published AND {IN_FIELD} GROUP BY value), "
+            "least AS (SELECT agreements FROM counted ORDER BY agreements DESC OFFSET %s LIMIT 1) "
+            "SELECT institution.id, counted.agreements FROM counted "
+            "JOIN partnerships_institution institution ON institution.id = counted.value "
+            "WHERE counted.agreements >= COALESCE((SELECT agreements FROM least), 0) "
+            "ORDER BY counted.agreements DESC, institution.name LIMIT %s",
+            [focus_area.pk, limit - 1, limit],
         )
         return cursor.fetchall()

@@ -1,6 +1,7 @@
 """Public pages. Views stay thin: reads live in QuerySet methods, filters in filters.py."""
 
 import csv
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -34,6 +35,7 @@ from .models import (
     Source,
 )
 from .models.querysets import (
+    NEWEST_FIRST,
     by_signing_date,
     in_order_of,
     public_condition,
@@ -415,35 +417,47 @@ class FocusAreaDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         area = self.object
         published = Agreement.objects.published().in_field(area)
-        # The field's published agreements are found once (their ids, on PostgreSQL) and
-        # then counted, charted and paged from those: the field filter is the costly part.
+        # PostgreSQL: readers' pages are found, counted and ordered from the facet rows
+        # (``read_model``). Otherwise the field's published agreements are found once (the
+        # field filter is the costly part), then counted, charted and paged from those.
+        rows = read_model.published_in_field(area) if read_model.in_use() else None
         found = Matching.of(published, lazy=True)
+        ids_from = None
         if sees_drafts(self.request.user):
             agreements, count = Agreement.objects.in_field(area), None
+        elif rows is not None:
+            agreements, count = Agreement.objects.all(), rows.count
+            ids_from = partial(rows.order_by, *NEWEST_FIRST)
         else:
             agreements, count = found.agreements(), found.count
         agreements = agreements.for_list().newest_first()
-        page, notice = paginate(self.request, agreements, cache_as=type(self).__name__, count=count)
+        page, notice = paginate(
+            self.request, agreements, cache_as=type(self).__name__, count=count, ids_from=ids_from
+        )
 
         def most_active():
-            counts = dict(
-                found.links(AgreementParty)
-                .values("institution")
-                .annotate(count=Count("agreement_id"))
-                .order_by("-count", "institution__name")
-                .values_list("institution", "count")[:MOST_ACTIVE_SHOWN]
-            )
+            if rows is not None:
+                counts = dict(read_model.most_active_in_field(area, MOST_ACTIVE_SHOWN))
+            else:
+                counts = dict(
+                    found.links(AgreementParty)
+                    .values("institution")
+                    .annotate(count=Count("agreement_id"))
+                    .order_by("-count", "institution__name")
+                    .values_list("institution", "count")[:MOST_ACTIVE_SHOWN]
+                )
             institutions = in_order_of(Institution.objects.all(), list(counts))
             for institution in institutions:
                 institution.count = counts[institution.pk]
             return institutions
 
+        year_counts = partial(charts.year_counts, rows) if rows is not None else found.year_counts
         context.update(
             agreements_page=page,
             notices=[notice] if notice else [],
             active_institutions=caching.cached("field-most-active", (area.pk,), most_active),
             year_chart=year_chart(
-                "field", (area.pk,), published, {"field": area.slug}, counts=found.year_counts
+                "field", (area.pk,), published, {"field": area.slug}, counts=year_counts
             ),
         )
         return context

@@ -3,6 +3,7 @@ facet from those ids (``matching.py``): the counts must equal what the plain per
 subqueries give, under any filters and for readers and staff, and follow every write."""
 
 import datetime
+from collections import Counter
 
 import pytest
 from django.core.cache import cache
@@ -16,9 +17,11 @@ from partnerships.models import (
     Agreement,
     AgreementFocusArea,
     AgreementKind,
+    AgreementParty,
     AgreementStatus,
     DatePrecision,
     FocusArea,
+    Institution,
     InstitutionKind,
 )
 from tests.factories import (
@@ -316,7 +319,6 @@ def test_facets_follow_edits_of_the_institutions_and_fields_they_group_by(client
     """The city, kind and top-level field an agreement is counted under belong to other
     records: editing those (here by ``update()``, which sends no signal) moves the counts
     in the next request, filtered or not."""
-    from partnerships.models import Institution
 
     pumch_city = Institution.objects.get(slug="pumch").city
     assert facet_counts(client, "city") == {pumch_city: 3, "Tianjin": 3, "Hong Kong": 2}
@@ -358,3 +360,73 @@ def test_whole_directory_counts_from_the_facet_rows_equal_the_link_tables(
     assert fields[engineering.pk] == 4  # in it or below, each agreement once
     assert page[0]["institutions"] == 3
     assert page[1] == [("pumch", 3), ("tju", 3), ("hkust", 2)]
+
+
+def field_page(client, slug):
+    """What a field's page shows that its matching agreements decide."""
+    response = client.get(reverse("focusarea-detail", kwargs={"slug": slug}))
+    page = response.context["agreements_page"]
+    active = [(i.slug, i.count) for i in response.context["active_institutions"]]
+    return page.paginator.count, [a.slug for a in page.object_list], active
+
+
+def field_page_from_plain_queries(slug, drafts):
+    """The same, from the agreement and party tables by the ORM alone."""
+    area = FocusArea.objects.get(slug=slug)
+    agreements = Agreement.objects.in_field(area)
+    if not drafts:
+        agreements = agreements.published()
+    ordered = [a.slug for a in agreements.newest_first()]
+    published = Agreement.objects.published().in_field(area)
+    active = Counter(
+        slug
+        for (slug,) in AgreementParty.objects.filter(agreement__in=published).values_list(
+            "institution__slug"
+        )
+    )
+    names = dict(Institution.objects.values_list("slug", "name"))
+    most_active = sorted(active.items(), key=lambda item: (-item[1], names[item[0]]))
+    return len(ordered), ordered, most_active
+
+
+@pytest.mark.parametrize("reader", ["client", "admin_client"])
+def test_a_field_page_shows_what_the_plain_queries_give_and_follows_every_write(
+    request, directory, reader
+):
+    """A field's page (on PostgreSQL read from the facet rows, which hold each agreement's
+    date and title for the order) lists its and its sub-fields' agreements newest first,
+    ties by title, counts them and its most active institutions, and follows writes that
+    send no signal: a new title or date reorders it, unpublishing removes it for readers."""
+    client = request.getfixturevalue(reader)
+    drafts = reader == "admin_client"
+    imaging = FocusArea.objects.get(slug="imaging")
+    # Signed the same day as "tju-imaging": the title decides which comes first.
+    AgreementFactory(
+        slug="same-day",
+        title="Agreement a-same-day",
+        parties=[Institution.objects.get(slug="hkust")],
+        fields=[imaging],
+        signed_on=datetime.date(2024, 5, 5),
+        signed_on_precision=DatePrecision.DAY,
+    )
+
+    def shown_as_planned():
+        cache.clear()
+        for slug in ("engineering", "imaging", "medical-ai", "education"):
+            assert field_page(client, slug) == field_page_from_plain_queries(slug, drafts)
+
+    shown_as_planned()
+    cache.clear()
+    assert field_page(client, "imaging")[1][:2] == ["same-day", "tju-imaging"]
+
+    Agreement.objects.filter(slug="same-day").update(title="Agreement zz")
+    assert field_page(client, "imaging")[1][:2] == ["tju-imaging", "same-day"]
+    shown_as_planned()
+
+    Agreement.objects.filter(slug="tju-pumch").update(signed_on=datetime.date(2025, 2, 1))
+    assert field_page(client, "engineering")[1][0] == "tju-pumch"
+    shown_as_planned()
+
+    Agreement.objects.filter(slug="pumch-alone").update(status=AgreementStatus.DRAFT)
+    assert ("pumch-alone" in field_page(client, "engineering")[1]) is drafts
+    shown_as_planned()

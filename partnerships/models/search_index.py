@@ -35,7 +35,7 @@ class AgreementFacets(models.Model):
     see ``partnerships/read_model.py``, which writes and reads it).
 
     Its arrays (institutions, their kinds and places, fields) are columns that migration
-    0020 adds on PostgreSQL only; the model names the key and the flag alone.
+    0020 adds on PostgreSQL only; the model names the key, the flag and the sort keys.
     """
 
     DERIVED_DATA = True  # Writing it is not a change of the directory.
@@ -47,6 +47,10 @@ class AgreementFacets(models.Model):
         related_name="facet_row",
     )
     published = models.BooleanField(default=False)
+    # The agreement's own, for its order in a list (newest first: ``by_signing_date``),
+    # so that a field's page is found, counted and ordered from these rows alone.
+    signed_on = models.DateField(null=True)
+    title = models.CharField(max_length=300, default="")
 
     def __str__(self):
         return f"facet row of agreement {self.agreement_id}"
