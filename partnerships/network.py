@@ -15,15 +15,12 @@ from functools import cached_property
 
 import networkx as nx
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.db import connection
 from django.db.models import Count, F, Window
 from django.utils.translation import ngettext
 
-from . import caching, read_model
+from . import caching, partner_pairs
 from .models import (
-    Agreement,
     AgreementParty,
-    AgreementStatus,
     Institution,
     InstitutionKind,
     InstitutionNameType,
@@ -41,11 +38,6 @@ LAYOUT_SEED = 12  # the same data always gives the same picture
 # networkx's default is 50 rounds; past 30 the 150-node picture hardly moves, while each
 # round costs milliseconds of an uncached request.
 LAYOUT_ITERATIONS = 30
-# An institution with more published agreements than this is a hub: its pairs with other
-# hubs are in most institutions' networks, so they are kept per pair until a write. At
-# 100,000 agreements about a dozen are; at 200 (a hundred hubs) pairs were seldom reused.
-HUB_AGREEMENTS = 1000
-UNPUBLISHED = [status for status in AgreementStatus.values if status != AgreementStatus.PUBLISHED]
 MIN_RADIUS, MAX_RADIUS = 4, 18  # pixels
 # For keeping labels apart: the drawing's size on a desktop and on a phone (20rem high,
 # the width of a 375-pixel screen less the page's margins), and a label's in pixels. On a
@@ -351,119 +343,19 @@ def directory_network(agreements):
 
 def institution_network(institution):
     """``institution``, its strongest partners and theirs, linked by co-signed published
-    agreements. On PostgreSQL the rings are read from the facet rows (``read_model``):
-    a partner that is a hub brings thousands of agreements, which the link tables joined
-    row by row (the second ring took 55–67 ms at 100,000 agreements, now 3–25 ms)."""
-    agreements = Agreement.objects.published()
-    if read_model.in_use():
-        partners = dict(read_model.partners([institution.pk], [institution.pk], EGO_PARTNERS))
-    else:
-        mine = AgreementParty.objects.filter(
-            agreement__in=agreements.filter(party_links__institution=institution).values("pk")
-        ).exclude(institution=institution)
-        partners = dict(_ranked(mine, EGO_PARTNERS))
+    agreements, all read from the partner pairs (``partner_pairs``). A partner's partner
+    is the stronger the more agreements it co-signed with the partners together: the
+    weight of its links into the first ring, which the picture draws."""
+    partners = dict(partner_pairs.strongest(institution.pk, EGO_PARTNERS))
     if not partners:
         return Network([], [], 0, 0)
     known = [institution.pk, *partners]
-    if read_model.in_use():
-        second = dict(read_model.partners(list(partners), known, EGO_SECOND_RING))
-    else:
-        with_partners = agreements.filter(party_links__institution__in=list(partners))
-        theirs = AgreementParty.objects.filter(agreement__in=with_partners.values("pk")).exclude(
-            institution__in=known
-        )
-        second = dict(_ranked(theirs, EGO_SECOND_RING))
+    second = dict(partner_pairs.most_linked(list(partners), known, EGO_SECOND_RING))
     ids = [*known, *second]
     # Hubs are in most institutions' networks: their counts are kept per record.
     counts = caching.per_record("institution-agreements", ids, Institution.objects.agreement_counts)
     nodes = _nodes({pk: counts.get(pk, 0) for pk in ids})
-    # The pairs from the link tables: among a few dozen institutions, their indexes beat
-    # the arrays (23 against 50 ms at 100,000 agreements).
-    hubs = {pk for pk in ids if counts.get(pk, 0) > HUB_AGREEMENTS}
-    pairs = _ego_pairs(ids, hubs)
-    return _assemble(nodes, pairs, len(ids), centre=institution.pk)
-
-
-def _ego_pairs(ids, hubs):
-    """``_pairs`` among ``ids``, where the pairs of two ``hubs`` are kept per pair until
-    the next write: most institutions' networks hold the same few hubs, and joining
-    their thousands of party rows took most of an institution page (54–83 ms at 100,000
-    agreements). The other pairs are read from their smaller side's rows. One query
-    either way (hub pairs not yet kept are read in the same one), so that a page's
-    queries do not depend on the size of the directory."""
-    light = [pk for pk in ids if pk not in hubs]
-    wanted = [f"{a}-{b}" for a in sorted(hubs) for b in sorted(hubs) if a < b]  # cache keys
-    read = None
-
-    def compute(missing):
-        nonlocal read
-        involved = sorted({int(pk) for pair in missing for pk in pair.split("-")})
-        read = _with_light(light, ids, involved)
-        return {f"{a}-{b}": weight for a, b, weight in read if a in hubs and b in hubs}
-
-    weights = caching.per_record("hub-pairs", wanted, compute) if wanted else {}
-    if read is None:
-        read = _with_light(light, ids)
-    # A pair of two light institutions comes from both sides: kept once, (smaller, larger).
-    pairs = [
-        (min(a, b), max(a, b), weight)
-        for a, b, weight in read
-        if a not in hubs and (b in hubs or a < b)
-    ]
-    pairs += [(*map(int, pair.split("-")), weight) for pair, weight in weights.items() if weight]
-    return pairs
-
-
-def _with_light(light, ids, hubs=()):
-    """Published agreements co-signed by ``light`` institutions with any of ``ids``, by
-    pair (``[(light institution, partner, agreements)]``); with ``hubs``, also the pairs
-    among those (a < b), in the same query.
-
-    The party rows are joined to each other on their agreement directly: the ORM's path
-    (party, agreement, party) looked each row's agreement up twice, and the status once
-    more (at 100,000 agreements, 50 against 32 ms for a typical institution). Drafts, a
-    few thousand, are left out as one hashed list rather than by a lookup per row.
-    """
-    if not light and not hubs:
-        return []
-
-    def among(column, values):
-        return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
-
-    unpublished, params = (
-        Agreement.objects.filter(status__in=UNPUBLISHED).values("pk").query.sql_with_params()
-    )
-    params = list(params)
-    branches = []
-    for members, partners, order in ((light, ids, "<>"), (hubs, hubs, "<")):
-        if not members:
-            continue
-        mine, mine_params = among("mine.institution_id", members)
-        theirs, theirs_params = among("theirs.institution_id", partners)
-        branches.append(
-            f"({mine} AND {theirs} AND mine.institution_id {order} theirs.institution_id)"
-        )
-        params += mine_params + theirs_params
-    table = AgreementParty._meta.db_table
-    sql = (
-        "SELECT mine.institution_id, theirs.institution_id, COUNT(*) "
-        f"FROM {table} mine JOIN {table} theirs ON theirs.agreement_id = mine.agreement_id "
-        f"WHERE mine.agreement_id NOT IN ({unpublished}) AND ({' OR '.join(branches)}) "
-        "GROUP BY mine.institution_id, theirs.institution_id"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def _ranked(parties, limit):
-    """``[(institution id, agreements)]`` of ``parties`` rows, most first, ties by id."""
-    return (
-        parties.values("institution")
-        .annotate(count=Count("agreement"))
-        .order_by("-count", "institution")
-        .values_list("institution", "count")[:limit]
-    )
+    return _assemble(nodes, partner_pairs.among(ids), len(ids), centre=institution.pk)
 
 
 def graphml(network):

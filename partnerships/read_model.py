@@ -179,21 +179,6 @@ def published_counts(column):
         return dict(cursor.fetchall())
 
 
-def partners(institutions, excluded, limit):
-    """``[(institution id, agreements)]``: institutions that co-signed published agreements
-    with any of ``institutions``, but not those ``excluded``, most agreements first (ties
-    by id), at most ``limit``. Rows are found through the GIN index of the arrays."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT value, count(*) FROM {TABLE} facets, unnest(facets.institutions) AS value "
-            "WHERE facets.published AND facets.institutions && %s::bigint[] "
-            "AND value <> ALL(%s::bigint[]) "
-            "GROUP BY value ORDER BY count(*) DESC, value LIMIT %s",
-            [list(institutions), list(excluded), limit],
-        )
-        return cursor.fetchall()
-
-
 def published_in_field(focus_area):
     """The rows of the published agreements in ``focus_area`` or its sub-fields, as a
     queryset (its pk is the agreement's). A field's page is found, counted and ordered

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, TemplateView
 
-from . import caching, charts, facets, network, read_model, search
+from . import caching, charts, facets, network, partner_pairs, read_model, search
 from .filters import (
     RELEVANCE,
     AgreementFilterSet,
@@ -348,17 +348,7 @@ class InstitutionDetailView(DetailView):
         )
         page, notice = paginate(self.request, agreements, cache_as=type(self).__name__)
 
-        def partners_and_years():
-            published = Agreement.objects.published().involving(institution)
-            partners = (
-                Institution.objects.filter(party_links__agreement__in=published.values("pk"))
-                .exclude(pk=institution.pk)
-                .annotate(shared=Count("party_links", distinct=True))
-                .order_by("-shared", "name")[:PARTNERS_SHOWN]
-            )
-            return list(partners)
-
-        partners = caching.cached("institution-stats", (institution.pk,), partners_and_years)
+        partners = partner_pairs.strongest_partners(institution.pk, PARTNERS_SHOWN)
         positions = Position.objects.filter(institution=institution)
         if not sees_drafts(self.request.user):
             positions = positions.filter(public_condition(Person, via="person__"))

@@ -2,7 +2,8 @@
 
 Derived data is what the directory computes from its records rather than stores as
 fact: each record's search text and vector, each agreement's facet row
-(``read_model.py``), and the version token that keys every cache entry. Whatever
+(``read_model.py``), the agreements each pair of institutions co-signed
+(``partner_pairs.py``), and the version token that keys every cache entry. Whatever
 writes a record (the admin, the ORM, a management command, a fixture load,
 ``QuerySet.update()``, ``bulk_create()``, a restore) reports it here:
 
@@ -41,6 +42,7 @@ REBUILT_COLUMNS = ("search_document", "search_vector", "is_public")
 DERIVED_FIELDS = frozenset({*REBUILT_COLUMNS, "name_zh_hans", "name_pinyin"})
 
 ALL = "all"
+PAIRS = "pairs"  # institutions whose partner pairs are recounted (no search document)
 
 
 @dataclass
@@ -73,7 +75,8 @@ class Changes:
 # institution's name appears in its agreements' documents and its people's).
 AFFECTS = {
     "Agreement": [("agreement", "pk")],
-    "AgreementParty": [("agreement", "agreement_id")],
+    # Its institution's partner pairs are recounted (``PAIRS``).
+    "AgreementParty": [("agreement", "agreement_id"), (PAIRS, "institution_id")],
     "AgreementFocusArea": [("agreement", "agreement_id")],
     "EstablishedBody": [("agreement", "agreement_id")],
     "Participation": [("agreement", "agreement_id")],
@@ -327,7 +330,7 @@ def rebuild(changes, using="default"):
     """Rebuild the derived data that ``changes`` affect, then retire every cache entry."""
     if not changes.anything:
         return
-    from . import read_model, search_documents
+    from . import partner_pairs, read_model, search_documents
     from .models import DirectoryVersion
     from .models.querysets import refresh_public_flags
 
@@ -338,6 +341,9 @@ def rebuild(changes, using="default"):
             search_documents.refresh(affected)
             refresh_public_flags()
             read_model.refresh(affected.agreements)
+            pairs_of = pair_institutions(changes)
+            if pairs_of != set():
+                partner_pairs.refresh(pairs_of)
             touch_owners(changes, using)
             DirectoryVersion.renew()
     finally:
@@ -356,6 +362,20 @@ def touch_owners(changes, using="default"):
         ids = sorted(ids)
         for start in range(0, len(ids), WHOLE_TABLE_THRESHOLD):
             owners.filter(pk__in=ids[start : start + WHOLE_TABLE_THRESHOLD]).update(updated_at=now)
+
+
+def pair_institutions(changes):
+    """The institutions whose partner pairs ``changes`` may change (``None``: every
+    one's): those of a written party row (added, moved or removed) and those party to a
+    written agreement (published or withdrawn). Renaming an institution rebuilds its
+    agreements' documents but leaves its pairs alone."""
+    from . import partner_pairs
+
+    agreements, parties = changes.of("agreement"), changes.of(PAIRS)
+    if ALL in (agreements, parties) or len(agreements) > WHOLE_TABLE_THRESHOLD:
+        return None
+    found = set(parties) | partner_pairs.institutions_of(sorted(agreements))
+    return None if len(found) > WHOLE_TABLE_THRESHOLD else found
 
 
 @dataclass

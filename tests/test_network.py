@@ -10,6 +10,7 @@ from itertools import combinations
 import networkx as nx
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from partnerships import network
 from partnerships.models import Agreement, AgreementKind, Institution, InstitutionKind
@@ -249,17 +250,11 @@ def test_an_institution_sits_in_the_middle_of_its_own_network(directory):
         assert network.MARGIN <= node.y <= 1 - network.MARGIN
 
 
-@pytest.mark.parametrize("hub_agreements", [1000, 2, 0], ids=["no-hubs", "some-hubs", "all-hubs"])
-def test_an_institutions_network_has_every_co_signing_among_its_nodes(
-    directory, monkeypatch, hub_agreements
-):
+def test_an_institutions_network_has_every_co_signing_among_its_nodes(directory):
     """Node sizes and edges equal what the published agreements' parties say, and a
-    party added without a signal (``bulk_create``) is drawn in the next network. Pairs
-    of hubs are remembered apart from the others: with none, some or all of the nodes
-    counted as hubs, the edges are the same."""
+    party added without a signal (``bulk_create``) is drawn in the next network."""
     from partnerships.models import AgreementParty
 
-    monkeypatch.setattr(network, "HUB_AGREEMENTS", hub_agreements)
     graph = network.institution_network(directory["hub"])
     slugs = {node.slug for node in graph.nodes}
     expected = {
@@ -285,24 +280,24 @@ def test_an_institutions_network_has_every_co_signing_among_its_nodes(
     assert ("hub", "loner") not in drawn_edges(graph)  # they co-signed only a draft
 
 
-def test_an_institution_page_makes_as_many_queries_with_hubs_as_without(
-    client, directory, monkeypatch
-):
-    """Hub pairs not yet kept are read in the query that reads the others: the page's
-    queries do not depend on how large the directory (and its hubs) are."""
-    from django.core.cache import cache
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    url = directory["hub"].get_absolute_url()
-    counted = []
-    for hub_agreements in (1000, 2):
-        monkeypatch.setattr(network, "HUB_AGREEMENTS", hub_agreements)
-        cache.clear()
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(url).status_code == 200
-        counted.append(len(queries))
-    assert counted[0] == counted[1]
+def test_the_second_ring_holds_the_partners_partners_most_linked_to_the_first(db, monkeypatch):
+    """An institution's partners' partners are ranked by their links into the first
+    ring (agreements co-signed with each partner, added up), and the rings keep their
+    limits: one linked to two partners outranks one linked to a single partner."""
+    centre, first, second = (InstitutionFactory(slug=slug) for slug in ("centre", "a", "b"))
+    both, one = InstitutionFactory(slug="both"), InstitutionFactory(slug="one")
+    AgreementFactory(parties=[centre, first])
+    AgreementFactory(parties=[centre, second])
+    AgreementFactory(parties=[first, both])
+    AgreementFactory(parties=[second, both])
+    AgreementFactory(parties=[first, one])
+    monkeypatch.setattr(network, "EGO_SECOND_RING", 1)
+    graph = network.institution_network(centre)
+    assert {node.slug for node in graph.nodes} == {"centre", "a", "b", "both"}
+    monkeypatch.setattr(network, "EGO_PARTNERS", 1)
+    graph = network.institution_network(centre)
+    # One partner (ties by id: "a"); of its partners, "both" and "one" tie at one link.
+    assert {node.slug for node in graph.nodes} == {"centre", "a", "both"}
 
 
 def test_an_institutions_own_edges_are_drawn_before_heavier_ones_among_its_partners(
@@ -320,3 +315,55 @@ def test_an_institutions_own_edges_are_drawn_before_heavier_ones_among_its_partn
 
     whole = network.directory_network(Agreement.objects.published())
     assert ("academy", "hospital") not in drawn_edges(whole)  # no centre: weight alone
+
+
+def kept_pairs():
+    from partnerships.models import InstitutionPair
+
+    rows = InstitutionPair.objects.values_list("institution__slug", "partner__slug", "agreements")
+    return {(a, b): weight for a, b, weight in rows}
+
+
+def counted_pairs():
+    """Co-signed published agreements per ordered pair, straight from the parties."""
+    return {
+        pair: weight
+        for (a, b), weight in expected_edges(Agreement.objects.published()).items()
+        for pair in ((a, b), (b, a))
+    }
+
+
+@pytest.mark.parametrize("threshold", [5000, 1], ids=["by-institution", "whole-table"])
+def test_the_partner_pairs_follow_every_write(directory, monkeypatch, threshold):
+    """The pairs an institution's page reads equal the published agreements' parties
+    after writes that send no signal (``update()``, ``bulk_create()``), deletes, and
+    saves; recounted for the institutions written, or (past the threshold) all."""
+    from partnerships import write_path
+    from partnerships.models import AgreementParty, AgreementStatus
+
+    monkeypatch.setattr(write_path, "WHOLE_TABLE_THRESHOLD", threshold)
+    assert kept_pairs() == counted_pairs()
+    assert kept_pairs()[("hub", "hospital")] == 2
+
+    four = Agreement.objects.get(slug="four")
+    AgreementParty.objects.bulk_create(
+        [AgreementParty(agreement=four, institution=directory["loner"], order=2)]
+    )
+    assert kept_pairs()[("loner", "academy")] == 1
+    Agreement.objects.filter(slug="two").update(status=AgreementStatus.DRAFT)
+    assert kept_pairs()[("hub", "hospital")] == 1
+    assert ("tianjin", "hospital") not in kept_pairs()
+    AgreementParty.objects.filter(agreement__slug="one", institution__slug="hospital").update(
+        institution=directory["loner"]
+    )
+    assert ("hub", "hospital") not in kept_pairs()
+    assert kept_pairs()[("hub", "loner")] == 1
+    AgreementParty.objects.filter(agreement__slug="three", institution__slug="tianjin").delete()
+    assert kept_pairs() == counted_pairs()
+    draft = Agreement.objects.get(slug="draft")
+    draft.status, draft.published_at = AgreementStatus.PUBLISHED, timezone.now()
+    draft.save()
+    assert kept_pairs()[("hub", "loner")] == 2
+    four.delete()
+    assert ("loner", "academy") not in kept_pairs()
+    assert kept_pairs() == counted_pairs()

@@ -29,7 +29,7 @@ from .institutions import (
 )
 from .lexicon import SearchWord
 from .people import NameOrder, Person, PersonName, Position
-from .search_index import AgreementFacets, AgreementSearch
+from .search_index import AgreementFacets, AgreementSearch, InstitutionPair
 from .sources import Source, SourceCredit, SourceCreditRole
 from .version import DirectoryVersion
 
@@ -52,6 +52,7 @@ __all__ = [
     "InstitutionKind",
     "InstitutionName",
     "InstitutionNameType",
+    "InstitutionPair",
     "InstitutionRelation",
     "InstitutionRelationType",
     "NameOrder",

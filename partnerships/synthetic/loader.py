@@ -17,6 +17,7 @@ from ..models import (
     FocusArea,
     Institution,
     InstitutionName,
+    InstitutionPair,
     InstitutionRelation,
     Participation,
     Person,
@@ -142,7 +143,7 @@ def analyze():
 
 
 # Filled by the write path's rebuild after a load, not by the loader.
-DERIVED_MODELS = [AgreementSearch, AgreementFacets, SearchWord]
+DERIVED_MODELS = [AgreementSearch, AgreementFacets, InstitutionPair, SearchWord]
 
 GENERATED_MODELS = [
     FocusArea,
