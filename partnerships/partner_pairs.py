@@ -8,8 +8,8 @@ partners brought thousands of rows: at 100,000 agreements the links alone took 1
 a page, the second ring 9 ms.
 
 The rows are derived data, on both databases: the write path (``write_path.rebuild``)
-recounts the pairs of every institution a committed write may have changed (a party
-added, moved or removed; an agreement published, withdrawn or deleted), whoever made it.
+recounts the pairs a committed write may have changed (a party added, moved or removed;
+an agreement published, withdrawn or deleted), whoever made it.
 """
 
 from django.db import connection
@@ -20,8 +20,8 @@ from .models import AgreementParty, AgreementStatus, InstitutionPair
 TABLE = InstitutionPair._meta.db_table
 
 # The pairs of the published agreements, counted from their party rows (one row per
-# agreement and institution: a unique constraint), for ``mine`` institutions (``%s``:
-# a condition on ``mine.institution_id``).
+# agreement and institution: a unique constraint), where ``{mine}`` holds (a condition
+# on the two party rows, ``mine`` and ``theirs``).
 _COUNTED = (
     "SELECT mine.institution_id AS institution, theirs.institution_id AS partner, "
     "COUNT(*) AS agreements "
@@ -35,7 +35,12 @@ _COUNTED = (
 
 
 def refresh(institutions):
-    """Recount every pair of ``institutions`` (ids), or of every institution (``None``)."""
+    """Recount the pairs among ``institutions`` (ids), or every pair (``None``).
+
+    A write changes only pairs of institutions party to the agreement written: the write
+    path names all of them, those a party row left included, so that the pairs of two
+    of them are all there is to recount (a hub's thousands of other pairs stay).
+    """
     with connection.cursor() as cursor:
         if institutions is None:
             cursor.execute(f"DELETE FROM {TABLE}")
@@ -46,21 +51,17 @@ def refresh(institutions):
             )
             return
         ids = sorted(institutions)
-        if not ids:
+        if len(ids) < 2:
             return
         among = ", ".join(["%s"] * len(ids))
         cursor.execute(
-            f"DELETE FROM {TABLE} WHERE institution_id IN ({among}) OR partner_id IN ({among})",
+            f"DELETE FROM {TABLE} WHERE institution_id IN ({among}) AND partner_id IN ({among})",
             ids + ids,
         )
-        # Each pair once from the side of the recounted institution, and its mirror
-        # unless the partner is recounted too (which writes that one itself).
+        both = f"mine.institution_id IN ({among}) AND theirs.institution_id IN ({among})"
         cursor.execute(
-            f"WITH counted AS ({_COUNTED.format(mine=f'mine.institution_id IN ({among})')}) "
             f"INSERT INTO {TABLE} (institution_id, partner_id, agreements) "
-            "SELECT institution, partner, agreements FROM counted "
-            "UNION ALL SELECT partner, institution, agreements FROM counted "
-            f"WHERE partner NOT IN ({among})",
+            + _COUNTED.format(mine=both),
             [AgreementStatus.PUBLISHED, *ids, *ids],
         )
 
