@@ -1,7 +1,9 @@
 """Partner pairs: how many published agreements two institutions co-signed.
 
 ``InstitutionPair`` holds one row per ordered pair (both directions), so that an
-institution's partners are an index range of its own rows. Its page reads its partner
+institution's partners are an index range of its own rows, and one row per institution
+paired with itself: the published agreements it signed (the diagonal of the co-signing
+matrix). Its page reads its partner
 list and its network from them: its strongest partners, their strongest partners, and
 the links among all of these. Joined from the party rows instead, every hub among the
 partners brought thousands of rows: at 100,000 agreements the links alone took 12–23 ms
@@ -21,13 +23,13 @@ TABLE = InstitutionPair._meta.db_table
 
 # The pairs of the published agreements, counted from their party rows (one row per
 # agreement and institution: a unique constraint), where ``{mine}`` holds (a condition
-# on the two party rows, ``mine`` and ``theirs``).
+# on the two party rows, ``mine`` and ``theirs``). A party row joined to itself counts
+# the institution's own agreements.
 _COUNTED = (
     "SELECT mine.institution_id AS institution, theirs.institution_id AS partner, "
     "COUNT(*) AS agreements "
     "FROM partnerships_agreementparty mine "
     "JOIN partnerships_agreementparty theirs ON theirs.agreement_id = mine.agreement_id "
-    "AND theirs.institution_id <> mine.institution_id "
     "JOIN partnerships_agreement agreement ON agreement.id = mine.agreement_id "
     "WHERE agreement.status = %s AND {mine} "
     "GROUP BY mine.institution_id, theirs.institution_id"
@@ -83,6 +85,7 @@ def strongest(institution, limit):
     ties by id: at most ``limit``."""
     return list(
         InstitutionPair.objects.filter(institution=institution)
+        .exclude(partner=institution)
         .order_by("-agreements", "partner")
         .values_list("partner", "agreements")[:limit]
     )
@@ -93,6 +96,7 @@ def strongest_partners(institution, limit):
     institutions with ``shared`` (the agreements co-signed): at most ``limit``."""
     pairs = (
         InstitutionPair.objects.filter(institution=institution)
+        .exclude(partner=institution)
         .select_related("partner")
         .order_by("-agreements", "partner__name", "partner")[:limit]
     )
@@ -124,3 +128,23 @@ def among(institutions):
             institution__in=institutions, partner__in=institutions, institution__lt=F("partner")
         ).values_list("institution", "partner", "agreements")
     )
+
+
+def agreement_counts(institutions):
+    """``{institution id: published agreements}`` for ``institutions`` (ids) that signed
+    any: their rows with themselves."""
+    return dict(
+        InstitutionPair.objects.filter(
+            institution__in=institutions, partner=F("institution")
+        ).values_list("institution", "agreements")
+    )
+
+
+def most_active(limit):
+    """``([(institution id, published agreements)], institutions that signed any)``: the
+    ``limit`` institutions with the most (ties by id), and how many signed at least one."""
+    own = InstitutionPair.objects.filter(partner=F("institution"))
+    ranked = list(
+        own.order_by("-agreements", "institution").values_list("institution", "agreements")[:limit]
+    )
+    return ranked, own.count()

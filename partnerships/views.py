@@ -616,7 +616,8 @@ def _network_filters(request):
 def _directory_network(filterset):
     # Published agreements only, whoever asks: the key is the valid filters alone.
     key = sorted((name, repr(values)) for name, values in filterset.active.items())
-    agreements = filterset.queryset_without("sort")
+    # No filter: every published agreement, which the partner pairs hold already.
+    agreements = filterset.queryset_without("sort") if filterset.active else None
     return caching.cached("network", key, lambda: network.directory_network(agreements))
 
 

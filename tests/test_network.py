@@ -72,6 +72,13 @@ def test_the_whole_directory_network_matches_the_published_agreements(client, di
     assert "loner" not in {node.slug for node in graph.nodes}  # only in a draft
     assert not graph.nodes_cut and not graph.edges_cut
 
+    # Published by update(), which sends no signal: drawn at once, as counted.
+    Agreement.objects.filter(slug="draft").update(status="published", published_at=timezone.now())
+    graph = client.get(NETWORK_URL).context["network"]
+    assert drawn_edges(graph) == expected_edges(Agreement.objects.published())
+    assert drawn_edges(graph)[("hub", "loner")] == 1
+    assert {node.slug: node.agreements for node in graph.nodes}["hub"] == 4
+
 
 @pytest.mark.parametrize(
     "params",
@@ -325,12 +332,16 @@ def kept_pairs():
 
 
 def counted_pairs():
-    """Co-signed published agreements per ordered pair, straight from the parties."""
-    return {
+    """Co-signed published agreements per ordered pair, and each institution's own (the
+    pair with itself), straight from the parties."""
+    published = Agreement.objects.published()
+    pairs = {
         pair: weight
-        for (a, b), weight in expected_edges(Agreement.objects.published()).items()
+        for (a, b), weight in expected_edges(published).items()
         for pair in ((a, b), (b, a))
     }
+    own = Counter(slug for a in published for slug in a.parties.values_list("slug", flat=True))
+    return pairs | {(slug, slug): count for slug, count in own.items()}
 
 
 @pytest.mark.parametrize("threshold", [5000, 1], ids=["by-institution", "whole-table"])
@@ -344,6 +355,7 @@ def test_the_partner_pairs_follow_every_write(directory, monkeypatch, threshold)
     monkeypatch.setattr(write_path, "WHOLE_TABLE_THRESHOLD", threshold)
     assert kept_pairs() == counted_pairs()
     assert kept_pairs()[("hub", "hospital")] == 2
+    assert kept_pairs()[("hub", "hub")] == 3
 
     four = Agreement.objects.get(slug="four")
     AgreementParty.objects.bulk_create(

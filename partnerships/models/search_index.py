@@ -59,7 +59,8 @@ class AgreementFacets(models.Model):
 class InstitutionPair(models.Model):
     """How many published agreements two institutions co-signed: one row per ordered
     pair with at least one, so that each institution's partners are read from its own
-    rows (kept by the write path: ``partnerships/partner_pairs.py``).
+    rows, and one row per institution with itself, the published agreements it signed
+    (kept by the write path: ``partnerships/partner_pairs.py``).
 
     An institution's network (its partners, theirs, and the links among them) joined
     the party rows of their agreements to each other: at 100,000 agreements a hub
@@ -83,18 +84,20 @@ class InstitutionPair(models.Model):
                 fields=["institution", "partner"], name="institution_pair_once"
             ),
             models.CheckConstraint(
-                condition=~models.Q(institution=models.F("partner")),
-                name="institution_pair_of_two",
-            ),
-            models.CheckConstraint(
                 condition=models.Q(agreements__gt=0), name="institution_pair_co_signed"
             ),
         ]
-        # An institution's strongest partners first (ties by id): an index range.
         indexes = [
+            # An institution's strongest partners first (ties by id): an index range.
             models.Index(
                 fields=["institution", "-agreements", "partner"], name="institution_pair_strongest"
-            )
+            ),
+            # The institutions with the most agreements (their rows with themselves).
+            models.Index(
+                fields=["-agreements", "institution"],
+                condition=models.Q(institution=models.F("partner")),
+                name="institution_pair_most_active",
+            ),
         ]
 
     def __str__(self):
