@@ -3,11 +3,10 @@
 ``InstitutionPair`` holds one row per ordered pair (both directions), so that an
 institution's partners are an index range of its own rows, and one row per institution
 paired with itself: the published agreements it signed (the diagonal of the co-signing
-matrix). Its page reads its partner
-list and its network from them: its strongest partners, their strongest partners, and
-the links among all of these. Joined from the party rows instead, every hub among the
-partners brought thousands of rows: at 100,000 agreements the links alone took 12–23 ms
-a page, the second ring 9 ms.
+matrix). Its page reads its partner list and its network from them: its strongest
+partners, their strongest partners, and the links among all of these. Joined from the
+party rows instead, every hub among the partners brought thousands of rows: at 100,000
+agreements the links alone took 12–23 ms a page, the second ring 9 ms.
 
 The rows are derived data, on both databases: the write path (``write_path.rebuild``)
 recounts the pairs a committed write may have changed (a party added, moved or removed;
@@ -15,7 +14,8 @@ an agreement published, withdrawn or deleted), whoever made it.
 """
 
 from django.db import connection
-from django.db.models import F, Sum
+from django.db.models import F, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from .models import AgreementParty, AgreementStatus, InstitutionPair
 
@@ -39,9 +39,10 @@ _COUNTED = (
 def refresh(institutions):
     """Recount the pairs among ``institutions`` (ids), or every pair (``None``).
 
-    A write changes only pairs of institutions party to the agreement written: the write
-    path names all of them, those a party row left included, so that the pairs of two
-    of them are all there is to recount (a hub's thousands of other pairs stay).
+    A write changes only pairs of institutions party to the agreement written (and each
+    one's own count): the write path names all of them, those a party row left included,
+    so that the pairs among them are all there is to recount (a hub's thousands of other
+    pairs stay).
     """
     with connection.cursor() as cursor:
         if institutions is None:
@@ -53,7 +54,7 @@ def refresh(institutions):
             )
             return
         ids = sorted(institutions)
-        if len(ids) < 2:
+        if not ids:
             return
         among = ", ".join(["%s"] * len(ids))
         cursor.execute(
@@ -140,11 +141,17 @@ def agreement_counts(institutions):
     )
 
 
-def most_active(limit):
+def most_active(limit, ties_by_name=False):
     """``([(institution id, published agreements)], institutions that signed any)``: the
-    ``limit`` institutions with the most (ties by id), and how many signed at least one."""
+    ``limit`` institutions with the most (ties by id, or by name), and how many signed
+    at least one."""
     own = InstitutionPair.objects.filter(partner=F("institution"))
-    ranked = list(
-        own.order_by("-agreements", "institution").values_list("institution", "agreements")[:limit]
-    )
-    return ranked, own.count()
+    if ties_by_name:
+        # Only those with at least the limit-th count are joined to their names.
+        least = own.order_by("-agreements").values("agreements")[limit - 1 : limit]
+        ranked = own.filter(agreements__gte=Coalesce(Subquery(least), Value(0))).order_by(
+            "-agreements", "institution__name", "institution"
+        )
+    else:
+        ranked = own.order_by("-agreements", "institution")
+    return list(ranked.values_list("institution", "agreements")[:limit]), own.count()

@@ -5,7 +5,7 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -25,7 +25,6 @@ from .matching import Matching
 from .models import (
     Agreement,
     AgreementParty,
-    AgreementStatus,
     FocusArea,
     Institution,
     InstitutionRelation,
@@ -237,7 +236,7 @@ class InstitutionListView(FacetedListView):
         return facets.institution_facets(filterset)
 
     def decorate(self, objects):
-        attach_counts(objects, institution_agreement_counts([o.pk for o in objects]))
+        attach_counts(objects, Institution.objects.agreement_counts([o.pk for o in objects]))
 
 
 class PersonListView(FacetedListView):
@@ -467,40 +466,13 @@ class SourceDetailView(DetailView):
         return context
 
 
-def institution_agreement_counts(ids):
-    """Published agreements of these institutions, each remembered until the data changes."""
-    return caching.per_record("institution-agreements", ids, Institution.objects.agreement_counts)
-
-
 def home(request):
     published = Agreement.objects.published()
 
     def directory_numbers():
-        if read_model.in_use():
-            # From the facet rows: a pass over narrow rows, not a join of every party.
-            signed = read_model.published_counts("institutions")
-            # Ties are broken by name: only those that may make the list need one.
-            least = sorted(signed.values(), reverse=True)[:TOP_INSTITUTIONS][-1:] or [0]
-            near_top = [pk for pk, count in signed.items() if count >= least[0]]
-            by_name = Institution.objects.filter(pk__in=near_top).order_by("name")
-            # A stable sort of the names in the database's order: ties as ORDER BY has them.
-            ranked = sorted(by_name.values_list("pk", flat=True), key=lambda pk: -signed[pk])
-            top_institutions = [(pk, signed[pk]) for pk in ranked[:TOP_INSTITUTIONS]]
-            institutions = len(signed)
-        else:
-            top_institutions = list(
-                Institution.objects.with_agreement_counts()
-                .filter(agreement_count__gt=0)
-                .order_by("-agreement_count", "name")
-                .values_list("pk", "agreement_count")[:TOP_INSTITUTIONS]
-            )
-            institutions = Institution.objects.filter(
-                Exists(
-                    AgreementParty.objects.filter(
-                        institution=OuterRef("pk"), agreement__status=AgreementStatus.PUBLISHED
-                    )
-                )
-            ).count()
+        top_institutions, institutions = partner_pairs.most_active(
+            TOP_INSTITUTIONS, ties_by_name=True
+        )
         return {
             "agreements": published.count(),
             "institutions": institutions,
@@ -547,7 +519,7 @@ def search_everything(request):
                 "institution-list",
                 Institution.objects.visible_to(request.user).prefetch_related("names"),
                 "name",
-                institution_agreement_counts,
+                Institution.objects.agreement_counts,
             ),
             (
                 _("People"),

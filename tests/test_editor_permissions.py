@@ -76,6 +76,7 @@ NOT_CURATED = {
     "searchword",
     "agreementsearch",
     "agreementfacets",
+    "institutionpair",
 }
 
 

@@ -13,6 +13,7 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
+    Subquery,
     Value,
 )
 from django.db.models.functions import Coalesce, Lower, NullIf
@@ -325,13 +326,13 @@ class AgreementQuerySet(NaturalKeyQuerySet):
 
 class InstitutionQuerySet(ByReaderName, PublicUnlessCuratedQuerySet):
     def with_agreement_counts(self):
-        return self.annotate(
-            agreement_count=Count(
-                "party_links__agreement",
-                filter=Q(party_links__agreement__status=PUBLISHED),
-                distinct=True,
-            )
-        )
+        """Each with ``agreement_count``, its published agreements: its partner pair with
+        itself (``partner_pairs``), where counting its party rows sorted the institution
+        list by agreements in 250 ms at 100,000 agreements."""
+        from .search_index import InstitutionPair
+
+        own = InstitutionPair.objects.filter(institution=OuterRef("pk"), partner=OuterRef("pk"))
+        return self.annotate(agreement_count=Coalesce(Subquery(own.values("agreements")), Value(0)))
 
     def for_list(self):
         return self.with_agreement_counts().prefetch_related("names")
@@ -341,15 +342,11 @@ class InstitutionQuerySet(ByReaderName, PublicUnlessCuratedQuerySet):
         return self.for_list().order_by("name", "pk")
 
     def agreement_counts(self, ids):
-        """``{institution id: published agreements}`` for a page of institutions, one query."""
-        from .agreements import AgreementParty
+        """``{institution id: published agreements}`` for a page of institutions, one query
+        (those with none are left out)."""
+        from partnerships import partner_pairs
 
-        return dict(
-            AgreementParty.objects.filter(institution__in=ids, agreement__status=PUBLISHED)
-            .values("institution")
-            .annotate(count=Count("agreement"))
-            .values_list("institution", "count")
-        )
+        return partner_pairs.agreement_counts(ids)
 
 
 class PersonQuerySet(ByReaderName, PublicUnlessCuratedQuerySet):
