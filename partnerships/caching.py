@@ -41,24 +41,6 @@ def cached(namespace, parts, compute):
     return value
 
 
-def per_record(namespace, ids, compute):
-    """``{id: compute(ids)[id]}``, each record's value remembered on its own until the
-    data changes, so that records shown on many pages (a hub institution's agreement
-    count) are computed once per version rather than once per page. ``compute`` gets
-    only the ids not remembered and may leave out those whose value is 0."""
-    version = DirectoryVersion.current()
-    keys = {pk: f"directory:{namespace}:{version}:{pk}" for pk in ids}
-    found = cache.get_many(list(keys.values()))
-    values = {pk: found[key] for pk, key in keys.items() if key in found}
-    missing = [pk for pk in keys if pk not in values]
-    if missing:
-        computed = compute(missing)
-        fresh = {pk: computed.get(pk, 0) for pk in missing}
-        cache.set_many({keys[pk]: value for pk, value in fresh.items()}, TIMEOUT)
-        values.update(fresh)
-    return values
-
-
 def focus_area_counts():
     """Published agreements per field (sub-fields included), shared by pages and downloads."""
     return cached("focus-area-counts", (), FocusArea.objects.agreement_counts)

@@ -200,27 +200,23 @@ def test_workers_sharing_redis_serve_one_cache_that_every_write_retires(client, 
     assert "Second title" in client.get(url).content.decode()
 
 
-def test_counts_kept_per_record_are_computed_once_and_retired_by_a_write(db):
-    """An institution's agreement count, shown on many pages, is counted once per version
-    of the directory and counted again after any write (here ``update()``, no signal)."""
-    from partnerships import caching
+def test_an_institutions_agreement_count_follows_a_write_without_a_signal(client, db):
+    """An institution's published agreements, shown beside it on many pages, are counted
+    again after any write (here ``update()``, which sends no signal), single-party
+    agreements included."""
     from partnerships.models import AgreementStatus, Institution
 
     hub, other = InstitutionFactory(), InstitutionFactory()
     AgreementFactory(parties=[hub, other])
     draft = AgreementFactory(parties=[hub], status=AgreementStatus.DRAFT, published_at=None)
-    asked = []
-
-    def count(ids):
-        asked.append(sorted(ids))
-        return Institution.objects.agreement_counts(ids)
-
-    assert caching.per_record("test-counts", [hub.pk], count) == {hub.pk: 1}
-    assert caching.per_record("test-counts", [hub.pk, other.pk], count) == {hub.pk: 1, other.pk: 1}
-    assert asked == [[hub.pk], [other.pk]]
+    assert Institution.objects.agreement_counts([hub.pk, other.pk]) == {hub.pk: 1, other.pk: 1}
 
     Agreement.objects.filter(pk=draft.pk).update(
         status=AgreementStatus.PUBLISHED, published_at=draft.created_at
     )
-    assert caching.per_record("test-counts", [hub.pk, other.pk], count) == {hub.pk: 2, other.pk: 1}
-    assert asked[-1] == sorted([hub.pk, other.pk])
+    assert Institution.objects.agreement_counts([hub.pk, other.pk]) == {hub.pk: 2, other.pk: 1}
+    listed = client.get(reverse("institution-list"), {"sort": "agreements"}).context["object_list"]
+    assert [(institution.pk, institution.agreement_count) for institution in listed] == [
+        (hub.pk, 2),
+        (other.pk, 1),
+    ]
