@@ -12,7 +12,9 @@ TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 def format_timestamp(value):
     if value is None:
         return None
-    return value.astimezone(datetime.UTC).strftime(TIMESTAMP_FORMAT)
+    # ``isoformat`` writes the same text as ``strftime(TIMESTAMP_FORMAT)`` (UTC: +00:00),
+    # several times faster: a large download writes three per row.
+    return value.astimezone(datetime.UTC).isoformat(timespec="microseconds")[:-6] + "Z"
 
 
 def parse_timestamp(text):
