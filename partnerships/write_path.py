@@ -341,9 +341,7 @@ def rebuild(changes, using="default"):
             search_documents.refresh(affected)
             refresh_public_flags()
             read_model.refresh(affected.agreements)
-            pairs_of = pair_institutions(changes)
-            if pairs_of != set():
-                partner_pairs.refresh(pairs_of)
+            partner_pairs.refresh(pair_institutions(changes))
             touch_owners(changes, using)
             DirectoryVersion.renew()
     finally:
