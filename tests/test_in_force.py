@@ -19,6 +19,7 @@ from partnerships.in_force import (
     status_of,
 )
 from partnerships.models import Agreement, DatePrecision
+from partnerships.open_data import exports
 from tests.factories import AgreementFactory, InstitutionFactory, SourceFactory
 
 DAY, MONTH, YEAR, UNKNOWN = (
@@ -328,3 +329,47 @@ def test_month_arithmetic_in_sql_matches_python_at_month_ends(db, signed_on, ter
         assert (status_of(signed_on, DAY, term, today=today).status == InForce.IN_FORCE) is (
             in_force
         )
+
+
+@pytest.mark.parametrize("kept", [exports.STATUSES_KEPT, 1])
+def test_a_download_gives_each_row_its_own_status_when_rows_share_some_inputs(
+    client, agreements, monkeypatch, kept
+):
+    # A download works each status out once for all rows with the same dates and term
+    # (and forgets them past ``kept``): rows that differ in one input only must differ.
+    monkeypatch.setattr(exports, "STATUSES_KEPT", kept)
+    source = agreements["renewed"].ends_on_source
+    parties = {"parties": [InstitutionFactory(slug="c"), InstitutionFactory(slug="d")]}
+    signed = {"signed_on": date(2025, 3, 1), "term_months": 36, **parties}
+    AgreementFactory(slug="twin-of-running", **signed)
+    AgreementFactory(slug="shorter-term", **{**signed, "term_months": 12})
+    AgreementFactory(slug="month-only", signed_on_precision=MONTH, **signed)
+    AgreementFactory(
+        slug="stated-end",
+        ends_on=date(2026, 3, 1),
+        ends_on_precision=DAY,
+        ends_on_source=source,
+        ends_on_quote="It ran until 1 March 2026.",
+        **signed,
+    )
+
+    download = b"".join(client.get("/agreements/export.csv").streaming_content)
+
+    rows = {row["slug"]: row for row in csv.DictReader(io.StringIO(download.decode("utf-8-sig")))}
+    for agreement in Agreement.objects.all():
+        status = agreement.in_force
+        row = rows[agreement.slug]
+        assert (row["in_force"], row["expected_end"], row["in_force_reason"]) == (
+            status.status,
+            status.expected_end or "",
+            status.reason,
+        ), agreement.slug
+    assert (
+        len(
+            {
+                rows[slug]["in_force_reason"]
+                for slug in ("running", "shorter-term", "month-only", "stated-end")
+            }
+        )
+        == 4
+    )

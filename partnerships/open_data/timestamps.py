@@ -10,9 +10,11 @@ import datetime
 def format_timestamp(value):
     if value is None:
         return None
-    # ``isoformat`` in UTC ends in +00:00, written Z; several times faster than
-    # ``strftime``, and a large download writes three per row.
-    return value.astimezone(datetime.UTC).isoformat(timespec="microseconds")[:-6] + "Z"
+    # ``isoformat`` of the naive UTC time, then Z: several times faster than ``strftime``,
+    # and a large download writes three per row (the database's are in UTC already).
+    if value.tzinfo is not datetime.UTC:
+        value = value.astimezone(datetime.UTC)
+    return value.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def parse_timestamp(text):
