@@ -26,6 +26,7 @@ from .models import (
     InstitutionNameType,
 )
 from .models.common import reads_chinese, slug_address
+from .models.querysets import in_ids
 
 MAX_NODES = 150  # the strongest part shown at scale; said on the page
 MAX_DRAWN_EDGES = 200  # the heaviest edges among the nodes kept
@@ -79,7 +80,11 @@ class Node:
 
     @cached_property
     def kind_label(self):
-        return InstitutionKind(self.kind).label if self.kind in InstitutionKind.values else ""
+        # Not ``in InstitutionKind.values``: that list is built anew on every call.
+        try:
+            return InstitutionKind(self.kind).label
+        except ValueError:
+            return ""
 
     @cached_property
     def url(self):
@@ -169,7 +174,7 @@ def _short_names(ids):
     acronyms = {}
     rows = (
         Institution.names.rel.related_model.objects.filter(
-            institution__in=ids, name_type=InstitutionNameType.ACRONYM
+            in_ids("institution_id", ids), name_type=InstitutionNameType.ACRONYM
         )
         .order_by("institution", "pk")
         .values_list("institution", "name")
@@ -183,7 +188,7 @@ def _nodes(counts):
     """Nodes for ``{institution id: agreements}``, largest first (one or two queries)."""
     ids = list(counts)
     acronyms = _short_names(ids) if ids else {}
-    records = Institution.objects.filter(pk__in=ids).values_list(
+    records = Institution.objects.filter(in_ids("id", ids)).values_list(
         "pk", "slug", "name", "kind", "name_zh_hans"
     )
     nodes = [
@@ -206,9 +211,9 @@ def _pairs(agreements, ids):
     """``[(institution a, institution b, co-signed agreements)]`` among ``ids``, a < b."""
     return list(
         AgreementParty.objects.filter(
+            in_ids("institution_id", ids),
+            in_ids("agreement__party_links__institution_id", ids),
             agreement__in=agreements.values("pk"),
-            institution__in=ids,
-            agreement__party_links__institution__in=ids,
             institution__lt=F("agreement__party_links__institution"),
         )
         .values_list("institution", "agreement__party_links__institution")

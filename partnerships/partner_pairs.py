@@ -18,6 +18,7 @@ from django.db.models import F, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from .models import AgreementParty, AgreementStatus, InstitutionPair
+from .models.querysets import in_ids
 
 TABLE = InstitutionPair._meta.db_table
 
@@ -113,8 +114,8 @@ def most_linked(institutions, excluded, limit):
     ``excluded``, by their agreements co-signed with all of those together (the weight of
     their links to them), most first, ties by id: at most ``limit``."""
     return list(
-        InstitutionPair.objects.filter(institution__in=institutions)
-        .exclude(partner__in=excluded)
+        InstitutionPair.objects.filter(in_ids("institution_id", institutions))
+        .exclude(in_ids("partner_id", excluded))
         .values("partner")
         .annotate(links=Sum("agreements"))
         .order_by("-links", "partner")
@@ -126,7 +127,9 @@ def among(institutions):
     """``[(a, b, agreements co-signed)]`` for the pairs of ``institutions`` (ids), a < b."""
     return list(
         InstitutionPair.objects.filter(
-            institution__in=institutions, partner__in=institutions, institution__lt=F("partner")
+            in_ids("institution_id", institutions),
+            in_ids("partner_id", institutions),
+            institution__lt=F("partner"),
         ).values_list("institution", "partner", "agreements")
     )
 
@@ -136,7 +139,7 @@ def agreement_counts(institutions):
     any: their rows with themselves."""
     return dict(
         InstitutionPair.objects.filter(
-            institution__in=institutions, partner=F("institution")
+            in_ids("institution_id", institutions), partner=F("institution")
         ).values_list("institution", "agreements")
     )
 
