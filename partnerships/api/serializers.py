@@ -5,10 +5,16 @@ Dates of varying precision are ISO 8601 reduced precision strings ("2024", "2023
 ``null``, never ``""`` (:class:`OptionalTextField`).
 """
 
+from collections.abc import Mapping
+from functools import cached_property
+
+from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import is_simple_callable
+from rest_framework.relations import PKOnlyObject
 
 from partnerships.in_force import InForce
 from partnerships.models import (
@@ -32,6 +38,68 @@ def links(context):
     if found is None:
         found = context["slug_links"] = SlugLinks(absolute_url_builder(context["request"]))
     return found
+
+
+class _Unread(Exception):
+    """A value the plain reading cannot give: DRF's own reading decides (its defaults,
+    ``SkipField``, a callable's call, a missing related record)."""
+
+
+# Whether values of a type are read by key (``isinstance(…, Mapping)`` per value, an ABC
+# check, was a fifth of the representation's time).
+_BY_KEY = {}
+
+
+def _by_key(kind):
+    found = _BY_KEY.get(kind)
+    if found is None:
+        found = _BY_KEY[kind] = issubclass(kind, Mapping)
+    return found
+
+
+def _read(instance, attrs):
+    """``rest_framework.fields.get_attribute`` for plain values: attributes and keys."""
+    for attr in attrs:
+        try:
+            instance = instance[attr] if _by_key(type(instance)) else getattr(instance, attr)
+        except (KeyError, AttributeError, ObjectDoesNotExist) as missing:
+            raise _Unread from missing
+        if callable(instance) and is_simple_callable(instance):
+            raise _Unread
+    return instance
+
+
+class Serializer(serializers.Serializer):
+    """A read-only serializer whose representation reads each field as DRF does, with
+    DRF's checks per field and value done once per serializer rather than once per value.
+
+    An API page of 50 agreements spent 12 ms in DRF's generic ``to_representation``, of
+    which 2.7 ms were the values themselves. A value that is missing or callable is read
+    by DRF's own ``get_attribute``, so the output is the same (tests/test_api.py).
+    """
+
+    @cached_property
+    def _representation_plan(self):
+        return [
+            (field.field_name, field.source_attrs, field, field.to_representation)
+            for field in self._readable_fields
+        ]
+
+    def to_representation(self, instance):
+        representation = {}
+        for name, attrs, field, represent in self._representation_plan:
+            try:
+                value = _read(instance, attrs)
+            except _Unread:
+                try:
+                    value = field.get_attribute(instance)
+                except serializers.SkipField:
+                    continue
+            if isinstance(value, PKOnlyObject):
+                representation[name] = None if value.pk is None else represent(value)
+            else:
+                representation[name] = None if value is None else represent(value)
+        return representation
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -95,26 +163,26 @@ class OptionalTextField(serializers.CharField):
         return super().to_representation(value) or None
 
 
-class InstitutionLinkSerializer(serializers.Serializer):
+class InstitutionLinkSerializer(Serializer):
     slug = serializers.SlugField()
     name = serializers.CharField()
     kind = serializers.ChoiceField(choices=InstitutionKind.choices)
     url = _link("api:institution-detail")
 
 
-class PersonLinkSerializer(serializers.Serializer):
+class PersonLinkSerializer(Serializer):
     slug = serializers.SlugField()
     name = serializers.CharField(source="display_name")
     url = _link("api:person-detail")
 
 
-class FocusAreaLinkSerializer(serializers.Serializer):
+class FocusAreaLinkSerializer(Serializer):
     slug = serializers.SlugField()
     name = serializers.CharField()
     url = _link("api:focusarea-detail")
 
 
-class AgreementLinkSerializer(serializers.Serializer):
+class AgreementLinkSerializer(Serializer):
     slug = serializers.SlugField()
     title = serializers.CharField()
     signed_on = serializers.CharField(source="signed_on_iso", allow_null=True)
@@ -122,7 +190,7 @@ class AgreementLinkSerializer(serializers.Serializer):
     url = _link("api:agreement-detail")
 
 
-class PartySerializer(serializers.Serializer):
+class PartySerializer(Serializer):
     slug = serializers.SlugField(source="institution.slug")
     name = serializers.CharField(source="institution.name")
     kind = serializers.ChoiceField(source="institution.kind", choices=InstitutionKind.choices)
@@ -138,7 +206,7 @@ class WithFieldsMixin:
         return fields
 
 
-class ChangeTimesSerializer(serializers.Serializer):
+class ChangeTimesSerializer(Serializer):
     """When a record was added and last changed; ``?updated_since=`` takes the latter."""
 
     created_at = serializers.DateTimeField(
@@ -195,7 +263,7 @@ class AgreementListSerializer(AgreementSerializer):
         return fields
 
 
-class ParticipationSerializer(serializers.Serializer):
+class ParticipationSerializer(Serializer):
     person = PersonLinkSerializer()
     role = serializers.ChoiceField(choices=ParticipationRole.choices)
     role_label = serializers.CharField(source="get_role_display")
@@ -203,14 +271,14 @@ class ParticipationSerializer(serializers.Serializer):
     position_title = OptionalTextField(source="position.title")
 
 
-class EstablishedBodySerializer(serializers.Serializer):
+class EstablishedBodySerializer(Serializer):
     name = serializers.CharField()
     kind = serializers.ChoiceField(choices=EstablishedBodyKind.choices)
     description = OptionalTextField()
     planned = serializers.BooleanField()
 
 
-class SourceSerializer(serializers.Serializer):
+class SourceSerializer(Serializer):
     slug = serializers.SlugField()
     title = serializers.CharField()
     publisher = OptionalTextField()
@@ -228,7 +296,7 @@ class AgreementDetailSerializer(AgreementSerializer):
     sources = SourceSerializer(many=True, read_only=True)
 
 
-class OtherNameSerializer(serializers.Serializer):
+class OtherNameSerializer(Serializer):
     name = serializers.CharField()
     type = serializers.ChoiceField(source="name_type", choices=InstitutionNameType.choices)
     language = OptionalTextField(help_text="BCP 47 language tag; null where not known.")
@@ -248,14 +316,14 @@ class InstitutionSerializer(ChangeTimesSerializer):
     agreement_count = serializers.IntegerField(help_text="Published agreements it is party to.")
 
 
-class RelationSerializer(serializers.Serializer):
+class RelationSerializer(Serializer):
     relation = serializers.ChoiceField(
         source="relation_type", choices=InstitutionRelationType.choices
     )
     institution = InstitutionLinkSerializer(source="object")
 
 
-class InverseRelationSerializer(serializers.Serializer):
+class InverseRelationSerializer(Serializer):
     relation = serializers.ChoiceField(
         source="relation_type", choices=InstitutionRelationType.choices
     )
@@ -299,7 +367,7 @@ class PartialDateField(serializers.Field):
         )
 
 
-class PositionSerializer(serializers.Serializer):
+class PositionSerializer(Serializer):
     title = serializers.CharField()
     institution = InstitutionLinkSerializer()
     as_of = PartialDateField("as_of", help_text="When a source reports it held (reduced ISO).")
@@ -322,7 +390,7 @@ class PersonSerializer(ChangeTimesSerializer):
     )
 
 
-class PersonParticipationSerializer(serializers.Serializer):
+class PersonParticipationSerializer(Serializer):
     agreement = AgreementLinkSerializer()
     role = serializers.ChoiceField(choices=ParticipationRole.choices)
     role_label = serializers.CharField(source="get_role_display")
