@@ -12,6 +12,7 @@ from tests.factories import (
     DraftAgreementFactory,
     FocusAreaFactory,
     InstitutionFactory,
+    InstitutionNameFactory,
     ParticipationFactory,
     PersonFactory,
 )
@@ -227,3 +228,37 @@ def test_sub_fields_unfold_only_under_a_chosen_field(client, directory):
     unfolded = facet(client.get(LIST_URL, {"field": "engineering"}), "field")
     engineering = next(o for o in unfolded.options if o.value == "engineering")
     assert [child.value for child in engineering.children] == ["medical-ai", "imaging"]
+
+
+@pytest.mark.parametrize("prefix", ["", "/zh-hans"])
+@pytest.mark.parametrize("query", ["", "?q=partners"])
+def test_a_card_escapes_every_name_it_writes(client, db, prefix, query):
+    # Cards are written as text by a template tag: every name, in either language, and
+    # with or without search words marked, must come out escaped.
+    field = FocusAreaFactory(slug="escaped-field", name='<s>Care</s> & "cure"')
+    alpha = InstitutionFactory(name="<i>Alpha</i> & Co")
+    InstitutionNameFactory(
+        institution=alpha, name="<u>甲</u>院", name_type="label", language="zh-Hans"
+    )
+    AgreementFactory(
+        title='<b>Deal</b> & "partners"',
+        parties=[alpha, InstitutionFactory(name="Beta's <em>partners</em>")],
+        fields=[field],
+    )
+
+    html = client.get(f"{prefix}/agreements/{query}").content.decode()
+    cards = html[html.index('<li class="card">') :]
+
+    for raw in ("<b>", "<i>", "<u>", "<em>", "<s>"):
+        assert raw not in cards
+    assert "&lt;s&gt;Care&lt;/s&gt; &amp; &quot;cure&quot;" in cards
+    assert "Beta&#x27;s" in cards
+    alpha_link = f'<a href="{prefix}/institutions/{alpha.slug}/">'
+    if prefix:  # the Chinese name on the Chinese page; English ones marked as English
+        assert f"{alpha_link}&lt;u&gt;甲&lt;/u&gt;院</a>" in cards
+        assert '<span lang="en">&lt;s&gt;Care&lt;/s&gt;' in cards
+    else:  # the English name on the English page
+        assert f"{alpha_link}&lt;i&gt;Alpha&lt;/i&gt; &amp; Co</a>" in cards
+        assert '<span lang="en">' not in cards
+    if query:
+        assert "<mark>partners</mark>" in cards

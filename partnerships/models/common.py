@@ -326,11 +326,14 @@ class NamedInTwoLanguages:
     # The tag of the stored Chinese text: zh-Hans where it is known to be Simplified.
     CHINESE_TAG = "zh-Hans"
 
-    def names_for_reader(self):
-        """``[(text, language tag), …]``: the reader's name first, then the other, if any."""
+    def names_for_reader(self, in_chinese=None):
+        """``[(text, language tag), …]``: the reader's name first, then the other, if any.
+        ``in_chinese``: whether the reader reads Chinese, when the caller knows already."""
+        if in_chinese is None:
+            in_chinese = reads_chinese()
         english = (getattr(self, self.ENGLISH_NAME) or "", "en")
         chinese = (getattr(self, self.CHINESE_NAME) or "", self.CHINESE_TAG)
-        names = [chinese, english] if reads_chinese() else [english, chinese]
+        names = [chinese, english] if in_chinese else [english, chinese]
         return [name for name in names if name[0]]
 
     @property
@@ -360,6 +363,20 @@ _SLUG_MARK = "0slug0"
 @lru_cache(maxsize=256)
 def _address_pattern(view_name, _language, _prefix, _urlconf):
     return reverse(view_name, kwargs={"slug": _SLUG_MARK})
+
+
+def slug_addresses(view_name):
+    """``slug_address`` for ``view_name`` as a function of the slug, reading what the
+    address depends on (language, script prefix, URLconf) once, not once per link."""
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    pattern = _address_pattern(view_name, get_language(), get_script_prefix(), urlconf)
+
+    def address(slug):
+        if not _SLUG.fullmatch(slug or ""):
+            return reverse(view_name, kwargs={"slug": slug})
+        return pattern.replace(_SLUG_MARK, slug, 1)
+
+    return address
 
 
 def slug_address(view_name, slug):
