@@ -11,6 +11,7 @@ from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from ..models.common import slug_addresses
 from ..network import count_text
 from .directory import escaped
 
@@ -84,12 +85,14 @@ def network_edges(network):
 @register.simple_tag
 def network_nodes(network):
     """A circle per node, linking to its institution, described for screen readers."""
+    address = slug_addresses("institution-detail")  # node.url, read once for all nodes
     pieces = []
     for node in network.nodes:
         description = escaped(node.description)
         centre = " centre" if node.centre else ""
         pieces.append(
-            f'<a href="{escaped(node.url)}" class="network-node kind-{escaped(node.kind)}{centre}" '
+            f'<a href="{escaped(address(node.slug))}" '
+            f'class="network-node kind-{escaped(node.kind)}{centre}" '
             f'aria-label="{description}" data-node="{node.pk}"><title>{description}</title>'
             f'<circle cx="{node.x_percent}%" cy="{node.y_percent}%" r="{node.svg_radius}"/></a>'
         )
