@@ -365,6 +365,14 @@ def _address_pattern(view_name, _language, _prefix, _urlconf):
     return reverse(view_name, kwargs={"slug": _SLUG_MARK})
 
 
+def slug_address(view_name, slug):
+    """``reverse(view_name, kwargs={"slug": slug})``, reversed once per view and language:
+    a list page links a hundred records, and resolving each address took a fifth of the
+    time a card took to draw. A slug is written in an address as it is, so only the
+    pattern depends on what ``reverse`` knows (language prefix, script prefix, URLconf)."""
+    return slug_addresses(view_name)(slug)
+
+
 def slug_addresses(view_name):
     """``slug_address`` for ``view_name`` as a function of the slug, reading what the
     address depends on (language, script prefix, URLconf) once, not once per link."""
@@ -373,19 +381,7 @@ def slug_addresses(view_name):
 
     def address(slug):
         if not _SLUG.fullmatch(slug or ""):
-            return reverse(view_name, kwargs={"slug": slug})
+            return reverse(view_name, kwargs={"slug": slug})  # its own error or quoting
         return pattern.replace(_SLUG_MARK, slug, 1)
 
     return address
-
-
-def slug_address(view_name, slug):
-    """``reverse(view_name, kwargs={"slug": slug})``, reversed once per view and language:
-    a list page links a hundred records, and resolving each address took a fifth of the
-    time a card took to draw. A slug is written in an address as it is, so only the
-    pattern depends on what ``reverse`` knows (language prefix, script prefix, URLconf)."""
-    if not _SLUG.fullmatch(slug or ""):
-        return reverse(view_name, kwargs={"slug": slug})  # its own error or quoting
-    urlconf = get_urlconf() or settings.ROOT_URLCONF
-    pattern = _address_pattern(view_name, get_language(), get_script_prefix(), urlconf)
-    return pattern.replace(_SLUG_MARK, slug, 1)
