@@ -11,12 +11,12 @@ a legible pixel size on any screen. Only published agreements count.
 import io
 import math
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 import networkx as nx
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import Count, F, Window
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import ngettext
 
 from . import partner_pairs
 from .models import (
@@ -25,7 +25,7 @@ from .models import (
     InstitutionKind,
     InstitutionNameType,
 )
-from .models.common import reads_chinese, slug_address
+from .models.common import choice_label, reads_chinese, slug_address
 from .models.querysets import in_ids
 
 MAX_NODES = 150  # the strongest part shown at scale; said on the page
@@ -47,13 +47,6 @@ MIN_RADIUS, MAX_RADIUS = 4, 18  # pixels
 DRAWING_WIDTH, DRAWING_HEIGHT = 720, 576
 PHONE_WIDTH, PHONE_HEIGHT = 290, 320
 LABEL_CHARACTER_WIDTH, LABEL_HEIGHT, PHONE_LABEL_HEIGHT = 7.5, 15, 24
-
-
-@lru_cache(maxsize=8)
-def _kind_labels(language):
-    """``{code: label}`` of the kinds of institution, translated into ``language`` (the
-    active one) once: a network describes up to 150 nodes by their kind."""
-    return {code: str(label) for code, label in InstitutionKind.choices}
 
 
 def count_text(number):
@@ -87,7 +80,7 @@ class Node:
 
     @cached_property
     def kind_label(self):
-        return _kind_labels(get_language()).get(self.kind, "")
+        return choice_label(InstitutionKind, self.kind)
 
     @cached_property
     def url(self):

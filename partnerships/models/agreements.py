@@ -17,6 +17,7 @@ from .common import (
     NaturalKeyMixin,
     NaturalKeyQuerySet,
     TimeStamped,
+    choice_label,
     clean_partial_date,
     format_partial_date,
     partial_date_constraint,
@@ -232,10 +233,7 @@ class Agreement(NamedInTwoLanguages, KeepsOldAddresses, NaturalKeyMixin, TimeSta
     def kind_label(self):
         """``get_kind_display()``, which translated and hashed every kind's label on each
         call, for one card among twenty on a list page."""
-        try:
-            return str(AgreementKind(self.kind).label)
-        except ValueError:
-            return self.kind
+        return choice_label(AgreementKind, self.kind, self.kind)
 
     @property
     def signed_on_display(self):

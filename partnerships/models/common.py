@@ -69,6 +69,18 @@ def _formatted_date(value, precision, language):
     return dateformat.format(value, pgettext("date known to the day", "j F Y"))
 
 
+def choice_label(choices, code, default=""):
+    """The label of ``code`` among ``choices`` (a ``TextChoices`` class) in the reader's
+    language, as ``get_<field>_display()`` writes it, or ``default``. Each language's
+    labels are translated once: a list page, a network and a download ask per record."""
+    return _translated_choices(choices, get_language()).get(code, default)
+
+
+@lru_cache(maxsize=64)
+def _translated_choices(choices, language):
+    return {code: str(label) for code, label in choices.choices}
+
+
 def partial_date_iso(value, precision):
     """ISO 8601 reduced precision form: "2024", "2023-12", "2023-12-25", or ``None``."""
     if value is None or precision == DatePrecision.UNKNOWN:

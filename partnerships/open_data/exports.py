@@ -22,7 +22,6 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 
 from partnerships import caching
@@ -35,15 +34,17 @@ from partnerships.filters import (
 from partnerships.in_force import status_of
 from partnerships.models import (
     Agreement,
+    AgreementKind,
     AgreementSource,
     EstablishedBody,
     FocusArea,
     Institution,
+    InstitutionKind,
     InstitutionName,
     Person,
     Position,
 )
-from partnerships.models.common import partial_date_iso
+from partnerships.models.common import choice_label, partial_date_iso
 from partnerships.models.querysets import (
     fields_by_agreement,
     grouped,
@@ -128,9 +129,6 @@ class RowContext:
     base_url: str
     links: SlugLinks = field(init=False, compare=False, repr=False)
     today: datetime.date = field(default_factory=timezone.localdate, compare=False)
-    # Choice labels already translated, by code: one language per download, and a lazy
-    # label translated anew per row took a twelfth of a large download's time.
-    labels: dict = field(init=False, compare=False, repr=False, default_factory=dict)
     # Statuses already worked out, by their inputs: rows signed the same day for the same
     # term share one (a tenth of a large download's time went into working them out).
     statuses: dict = field(init=False, compare=False, repr=False, default_factory=dict)
@@ -145,28 +143,15 @@ class RowContext:
         """The absolute address of the record ``slug`` of ``view_name``."""
         return self.links(view_name, slug)
 
-    def label(self, labels, code):
-        """The label of ``code`` in ``labels`` (``{code: label}``), as
-        ``get_<field>_display()`` writes it: the code itself when it has none."""
-        key = (id(labels), code)
-        found = self.labels.get(key)
-        if found is None:
-            found = self.labels[key] = force_str(labels.get(code, code), strings_only=True)
-        return found
-
 
 def _value(key):
     return lambda row, context: row[key]
 
 
-def _labels(model, field_name):
-    """``{code: label}`` of a choice field."""
-    return dict(model._meta.get_field(field_name).flatchoices)
-
-
-def _display(labels, key):
-    """The label of the code in ``row[key]``, as ``get_<field>_display()`` writes it."""
-    return lambda row, context: context.label(labels, row[key])
+def _display(choices, key):
+    """The label of the code in ``row[key]`` among ``choices``, as
+    ``get_<field>_display()`` writes it: the code itself when it has none."""
+    return lambda row, context: choice_label(choices, row[key], row[key])
 
 
 def _timestamp(key):
@@ -241,16 +226,11 @@ def _in_force(row, context):
     return row["_in_force"]
 
 
-AGREEMENT_KIND_LABELS = _labels(Agreement, "kind")
-INSTITUTION_KIND_LABELS = _labels(Institution, "kind")
-
 AGREEMENT_COLUMNS = (
     Column("slug", _("Stable identifier of the agreement."), _value("slug")),
     Column("title", _("Title of the agreement."), _value("title")),
     Column("kind", _("Kind of agreement, as a code (e.g. strategic_cooperation)."), _value("kind")),
-    Column(
-        "kind_label", _("Kind of agreement, in words."), _display(AGREEMENT_KIND_LABELS, "kind")
-    ),
+    Column("kind_label", _("Kind of agreement, in words."), _display(AgreementKind, "kind")),
     Column(
         "signed_on",
         _(
@@ -352,9 +332,7 @@ INSTITUTION_COLUMNS = (
     Column("slug", _("Stable identifier of the institution."), _value("slug")),
     Column("name", _("Official English name."), _value("name")),
     Column("kind", _("Kind of institution, as a code (e.g. hospital)."), _value("kind")),
-    Column(
-        "kind_label", _("Kind of institution, in words."), _display(INSTITUTION_KIND_LABELS, "kind")
-    ),
+    Column("kind_label", _("Kind of institution, in words."), _display(InstitutionKind, "kind")),
     Column(
         "other_names",
         _("Abbreviations, aliases and names in other languages."),

@@ -161,8 +161,8 @@ def english(text):
 class _Cards:
     """What every agreement card of a page shares, found once per request and search
     rather than once per card or link: the reader's language, the addresses' patterns
-    (``slug_addresses``), the interface's words, the search words' pattern, the kinds'
-    labels. Each of those read the active language again; a card took 280 µs."""
+    (``slug_addresses``), the interface's words, the search words' pattern. Each of
+    those read the active language again; a card took 280 µs."""
 
     def __init__(self, language, query):
         self.page_language = _primary_language(language)
@@ -174,7 +174,6 @@ class _Cards:
         self.separator = format_html('<span class="and">{}</span>', gettext(" and "))
         self.draft = format_html(' <span class="badge badge-draft">{}</span>', gettext("Draft"))
         self.fields_label = html.escape(gettext("Fields"))
-        self.kind_labels = {}
 
     @classmethod
     def for_page(cls, context, query):
@@ -203,12 +202,6 @@ class _Cards:
         if _primary_language(tag) == self.page_language:
             return html_text
         return f'<span lang="{html.escape(tag)}">{html_text}</span>'
-
-    def kind_label(self, agreement):
-        label = self.kind_labels.get(agreement.kind)
-        if label is None:
-            label = self.kind_labels[agreement.kind] = html.escape(str(agreement.kind_label))
-        return label
 
 
 @register.simple_tag(takes_context=True)
@@ -244,7 +237,7 @@ def agreement_card(context, agreement, query=""):
         f"{cards.name(agreement, marked=True)}</a>"
         f"{'' if agreement.is_published else cards.draft}</h3>"
         f'<p class="card-meta"><time{dated}>{escape(agreement.signed_on_display)}</time>'
-        f" · {cards.kind_label(agreement)} · "
+        f" · {escape(agreement.kind_label)} · "
         f'<span class="status status-{escape(status.status)}">{escape(str(status.card_label))}'
         f'</span></p><p class="card-parties">{parties}</p>{tags}</li>'
     )
