@@ -242,7 +242,7 @@ if SESSION_COOKIE_SECURE:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 # Scripts, styles, images and fonts from the site itself only: no inline script, no eval
-# (htmx is configured for that in base.html), no plugins, no framing, no <base>.
+# (the vendored fixi.js needs none), no plugins, no framing, no <base>.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "object-src": [CSP.NONE],

@@ -48,34 +48,33 @@ def test_no_page_has_inline_script_or_event_handlers(client, curated, url):
     assert scripts == html.count("<script src=") + html.count('<script type="application/ld+json"')
     for handler in ("onclick=", "onload=", "onchange=", "onsubmit=", "javascript:"):
         assert handler not in html
-    assert " hx-" not in html  # htmx's data-hx-* attributes are valid HTML
-
-
-def test_htmx_is_configured_without_eval_or_injected_styles(client, db):
-    html = client.get("/agreements/").text
-    assert "htmx.min" in html
-    assert '"allowEval": false' in html
-    assert '"includeIndicatorStyles": false' in html
+    # fixi's fx-* attributes are not valid HTML: filters.js adds them, the page says data-*.
+    assert " fx-" not in html
 
 
 @pytest.mark.parametrize(
     ("url", "loaded"),
     [
         ("/", set()),
-        ("/agreements/", {"htmx"}),
-        ("/people/", {"htmx"}),
+        ("/agreements/", {"filters"}),
+        ("/people/", {"filters"}),
+        ("/institutions/", {"filters"}),
         ("/network/", {"network"}),
         ("/institutions/pumch/", {"network"}),
         ("/fields/medical-education/", set()),
     ],
 )
 def test_pages_load_only_the_scripts_they_use(client, curated, url, loaded):
-    """htmx (50 KB) filters the lists in place, network.js zooms the networks: other
-    pages do not download them."""
+    """fixi and filters.js filter the lists in place, network.js zooms the networks:
+    other pages do not download them."""
     html = client.get(url).text
     assert "js/site." in html
-    assert ("htmx.min" in html) == ("htmx" in loaded)
-    assert ('name="htmx-config"' in html) == ("htmx" in loaded)
+    assert ("vendor/fixi-" in html) == ("filters" in loaded)
+    assert ("js/filters." in html) == ("filters" in loaded)
+    # filters.js finds its form by this attribute, and needs fixi loaded before it.
+    assert ("data-live-results=" in html) == ("filters" in loaded)
+    if "filters" in loaded:
+        assert html.index("vendor/fixi-") < html.index("js/filters.")
     assert ("js/network." in html) == ("network" in loaded)
 
 

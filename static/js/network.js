@@ -157,6 +157,6 @@
 
   const enhanceAll = () => document.querySelectorAll("svg.network").forEach(enhance);
   document.addEventListener("DOMContentLoaded", enhanceAll);
-  // Pictures that arrive with htmx (filters applied in place) are enhanced as well.
-  document.addEventListener("htmx:afterSettle", enhanceAll);
+  // Pictures that arrive with filters applied in place (filters.js) are enhanced as well.
+  document.addEventListener("fx:swapped", enhanceAll);
 })();

@@ -55,7 +55,7 @@ def test_a_keyboard_user_can_filter_agreements_and_keeps_focus(page, directory):
 
     tab_to(page, FIELD_CHECKBOX)
     page.keyboard.press("Space")
-    # htmx swaps the results in place; focus must stay on the box just ticked.
+    # The results are swapped in place; focus must stay on the box just ticked.
     expect(page.locator(".result-count")).to_have_text("Showing 1–4 of 4")
     expect(page.locator(FIELD_CHECKBOX)).to_be_checked()
     expect(page.locator(FIELD_CHECKBOX)).to_be_focused()

@@ -1,0 +1,99 @@
+// Progressive enhancement only: without this file a filter form is an ordinary GET form.
+// With it, ticking a box or changing a field updates the results in place, through fixi
+// (vendored), and the address bar follows, so that the filtered page can be shared.
+//
+// fixi sends the request; what it leaves to us is said here once: a change sends the form,
+// only the results region of the answer is kept, a newer change replaces an older one,
+// focus stays where the reader was, empty fields stay out of the address, and an answer
+// that is not a page of results (a 400 for a malformed filter, a lost connection) is shown
+// by loading the address as a whole page.
+(() => {
+  const FORMS = "form[data-live-results]";
+  let shown = location.pathname + location.search;
+
+  // fixi reads fx-* attributes, which are not valid HTML: the page says data-live-results.
+  const enhance = (root) => {
+    for (const form of root.querySelectorAll(FORMS)) {
+      form.setAttribute("fx-action", form.getAttribute("action"));
+      form.setAttribute("fx-target", form.dataset.liveResults);
+      form.setAttribute("fx-swap", "outerHTML");
+      form.dispatchEvent(new CustomEvent("fx:process", { bubbles: true }));
+      form.addEventListener("change", () => form.requestSubmit());
+    }
+  };
+
+  document.addEventListener("fx:config", (event) => {
+    const { cfg, requests } = event.detail;
+    for (const older of requests) older.abort();
+    cfg.drop = 0;
+    cfg.transition = false; // a cross-fade would take focus away from the box just ticked
+    for (const name of [...new Set(cfg.body.keys())]) {
+      if (cfg.body.getAll(name).every((value) => value === "")) cfg.body.delete(name);
+    }
+  });
+
+  document.addEventListener("fx:after", (event) => {
+    const { cfg } = event.detail;
+    const answer = new DOMParser().parseFromString(cfg.text, "text/html");
+    const results = answer.getElementById(cfg.target.id);
+    // An older answer may have replaced the region since this request was sent.
+    const region = document.getElementById(cfg.target.id);
+    if (!cfg.response.ok || !results || !region) {
+      event.preventDefault();
+      location.assign(cfg.action);
+      return;
+    }
+    cfg.target = region;
+    cfg.text = results.outerHTML;
+    cfg.title = answer.title;
+    const focused = document.activeElement;
+    cfg.focused = focused && {
+      id: focused.id,
+      name: focused.name,
+      value: focused.type === "checkbox" || focused.type === "radio" ? focused.value : null,
+      selection: "selectionStart" in focused ? [focused.selectionStart, focused.selectionEnd] : null,
+    };
+  });
+
+  document.addEventListener("fx:error", (event) => {
+    const { cfg, error } = event.detail;
+    if (error?.name !== "AbortError") location.assign(cfg.action);
+  });
+
+  document.addEventListener("fx:swapped", (event) => {
+    const { cfg } = event.detail;
+    if (cfg.title) document.title = cfg.title;
+    shown = cfg.action;
+    history.pushState({ liveResults: true }, "", cfg.action);
+    const region = document.getElementById(cfg.target.id);
+    if (!region) return;
+    enhance(region);
+    restoreFocus(region, cfg.focused);
+  });
+
+  // The same box (by name and value), else the element with the same id.
+  const restoreFocus = (region, focused) => {
+    if (!focused) return;
+    const escape = CSS.escape;
+    const same =
+      (focused.value !== null &&
+        region.querySelector(`[name="${escape(focused.name)}"][value="${escape(focused.value)}"]`)) ||
+      (focused.id && region.querySelector(`#${escape(focused.id)}`));
+    if (!same) return;
+    same.focus({ preventScroll: true });
+    if (focused.selection && "setSelectionRange" in same) {
+      try {
+        same.setSelectionRange(...focused.selection);
+      } catch {
+        // Some inputs (dates) have no text selection.
+      }
+    }
+  };
+
+  // Back and forward between filtered pages: load the page the address names.
+  window.addEventListener("popstate", () => {
+    if (location.pathname + location.search !== shown) location.reload();
+  });
+
+  enhance(document);
+})();
