@@ -53,7 +53,7 @@ class Bar:
 
     @property
     def centre(self):
-        return self.x + self.width / 2
+        return round(self.x + self.width / 2, 3)  # 15.0005, not 15.000499999999999
 
     @property
     def value_y(self):

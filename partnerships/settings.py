@@ -122,9 +122,10 @@ TEMPLATES = [
 
 # SQLite is the embedded default; DATABASE_URL (postgres://…) selects PostgreSQL.
 # Persistent connections: a new connection per request made list pages 3.5x slower.
+# An empty DATABASE_URL (as "DATABASE_URL= make test" sets it) means the default too.
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
         conn_max_age=int(env("CONN_MAX_AGE", "600")),
         conn_health_checks=True,
     )
