@@ -90,9 +90,27 @@
     }
   };
 
-  // Back and forward between filtered pages: load the page the address names.
-  window.addEventListener("popstate", () => {
-    if (location.pathname + location.search !== shown) location.reload();
+  // Back and forward between filtered pages: the results the address names, fetched and
+  // swapped in as a filter change does (a reload here raced the next Back or Forward).
+  let latest = null;
+  window.addEventListener("popstate", async () => {
+    const address = location.pathname + location.search;
+    const region = document.querySelector(document.querySelector(FORMS)?.dataset.liveResults);
+    if (address === shown || !region) return;
+    latest?.abort();
+    latest = new AbortController();
+    try {
+      const response = await fetch(address, { signal: latest.signal });
+      const answer = new DOMParser().parseFromString(await response.text(), "text/html");
+      const results = answer.getElementById(region.id);
+      if (!response.ok || !results) throw new Error(`${response.status}`);
+      region.replaceWith(results);
+      document.title = answer.title;
+      shown = address;
+      enhance(results);
+    } catch (error) {
+      if (error.name !== "AbortError") location.reload();
+    }
   });
 
   enhance(document);

@@ -80,6 +80,7 @@ def test_filtering_agreements_by_field_and_year_updates_results_and_url_in_place
     page.go_forward()
     expect(page.locator(".result-count")).to_have_text("Showing 1–3 of 3")
     expect(page.locator('input[name="year"][value="2023"]')).to_be_checked()
+    assert page.evaluate("window.notReloaded") is True
     chips = page.locator(".active-filters .chip")
     expect(chips).to_have_count(2)
     expect(page.get_by_role("link", name=f"Remove filter Field: {FIELD_NAME}")).to_be_visible()
