@@ -9,7 +9,8 @@
 // by loading the address as a whole page.
 (() => {
   const FORMS = "form[data-live-results]";
-  let shown = location.pathname + location.search;
+  let shown = location.pathname + location.search; // the address the results are of
+  let restoring = null; // the fetch of Back or Forward in flight
 
   // fixi reads fx-* attributes, which are not valid HTML: the page says data-live-results.
   const enhance = (root) => {
@@ -25,6 +26,7 @@
   document.addEventListener("fx:config", (event) => {
     const { cfg, requests } = event.detail;
     for (const older of requests) older.abort();
+    restoring?.abort();
     cfg.drop = 0;
     cfg.transition = false; // a cross-fade would take focus away from the box just ticked
     for (const name of [...new Set(cfg.body.keys())]) {
@@ -63,8 +65,8 @@
   document.addEventListener("fx:swapped", (event) => {
     const { cfg } = event.detail;
     if (cfg.title) document.title = cfg.title;
+    if (cfg.action !== shown) history.pushState(null, "", cfg.action);
     shown = cfg.action;
-    history.pushState({ liveResults: true }, "", cfg.action);
     const region = document.getElementById(cfg.target.id);
     if (!region) return;
     enhance(region);
@@ -92,15 +94,14 @@
 
   // Back and forward between filtered pages: the results the address names, fetched and
   // swapped in as a filter change does (a reload here raced the next Back or Forward).
-  let latest = null;
   window.addEventListener("popstate", async () => {
     const address = location.pathname + location.search;
     const region = document.querySelector(document.querySelector(FORMS)?.dataset.liveResults);
     if (address === shown || !region) return;
-    latest?.abort();
-    latest = new AbortController();
+    restoring?.abort();
+    restoring = new AbortController();
     try {
-      const response = await fetch(address, { signal: latest.signal });
+      const response = await fetch(address, { signal: restoring.signal });
       const answer = new DOMParser().parseFromString(await response.text(), "text/html");
       const results = answer.getElementById(region.id);
       if (!response.ok || !results) throw new Error(`${response.status}`);
