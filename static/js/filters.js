@@ -11,6 +11,70 @@
   const FORMS = "form[data-live-results]";
   let shown = location.pathname + location.search; // the address the results are of
   let restoring = null; // the fetch of Back or Forward in flight
+  let awaited = 0; // answers to filter changes in flight
+
+  // fixi's events are sent to the form, which an answer replaces: one sent to a replaced
+  // form never reaches the document, so each form listens for its own.
+  const handlers = {
+    "fx:config": (event) => {
+      const { cfg, requests } = event.detail;
+      for (const older of requests) older.abort();
+      restoring?.abort();
+      cfg.drop = 0;
+      cfg.transition = false; // a cross-fade would take focus away from the box just ticked
+      for (const name of [...new Set(cfg.body.keys())]) {
+        if (cfg.body.getAll(name).every((value) => value === "")) cfg.body.delete(name);
+      }
+    },
+    // While an answer is awaited the results are marked busy (dimmed by the CSS, and
+    // announced once replaced rather than piece by piece).
+    "fx:before": (event) => {
+      awaited += 1;
+      event.detail.cfg.target.setAttribute("aria-busy", "true");
+    },
+    "fx:finally": (event) => {
+      awaited -= 1;
+      if (awaited === 0) {
+        document.getElementById(event.detail.cfg.target.id)?.removeAttribute("aria-busy");
+      }
+    },
+    "fx:after": (event) => {
+      const { cfg } = event.detail;
+      const answer = new DOMParser().parseFromString(cfg.text, "text/html");
+      const results = answer.getElementById(cfg.target.id);
+      // An older answer may have replaced the region since this request was sent.
+      const region = document.getElementById(cfg.target.id);
+      if (!cfg.response.ok || !results || !region) {
+        event.preventDefault();
+        location.assign(cfg.action);
+        return;
+      }
+      cfg.target = region;
+      cfg.text = results.outerHTML;
+      cfg.title = answer.title;
+      const focused = document.activeElement;
+      cfg.focused = focused && {
+        id: focused.id,
+        name: focused.name,
+        value: focused.type === "checkbox" || focused.type === "radio" ? focused.value : null,
+        selection: "selectionStart" in focused ? [focused.selectionStart, focused.selectionEnd] : null,
+      };
+    },
+    "fx:error": (event) => {
+      const { cfg, error } = event.detail;
+      if (error?.name !== "AbortError") location.assign(cfg.action);
+    },
+    "fx:swapped": (event) => {
+      const { cfg } = event.detail;
+      if (cfg.title) document.title = cfg.title;
+      if (cfg.action !== shown) history.pushState(null, "", cfg.action);
+      shown = cfg.action;
+      const region = document.getElementById(cfg.target.id);
+      if (!region) return;
+      enhance(region);
+      restoreFocus(region, cfg.focused);
+    },
+  };
 
   // fixi reads fx-* attributes, which are not valid HTML: the page says data-live-results.
   const enhance = (root) => {
@@ -18,60 +82,11 @@
       form.setAttribute("fx-action", form.getAttribute("action"));
       form.setAttribute("fx-target", form.dataset.liveResults);
       form.setAttribute("fx-swap", "outerHTML");
-      form.dispatchEvent(new CustomEvent("fx:process", { bubbles: true }));
+      for (const [type, handler] of Object.entries(handlers)) form.addEventListener(type, handler);
       form.addEventListener("change", () => form.requestSubmit());
+      form.dispatchEvent(new CustomEvent("fx:process", { bubbles: true }));
     }
   };
-
-  document.addEventListener("fx:config", (event) => {
-    const { cfg, requests } = event.detail;
-    for (const older of requests) older.abort();
-    restoring?.abort();
-    cfg.drop = 0;
-    cfg.transition = false; // a cross-fade would take focus away from the box just ticked
-    for (const name of [...new Set(cfg.body.keys())]) {
-      if (cfg.body.getAll(name).every((value) => value === "")) cfg.body.delete(name);
-    }
-  });
-
-  document.addEventListener("fx:after", (event) => {
-    const { cfg } = event.detail;
-    const answer = new DOMParser().parseFromString(cfg.text, "text/html");
-    const results = answer.getElementById(cfg.target.id);
-    // An older answer may have replaced the region since this request was sent.
-    const region = document.getElementById(cfg.target.id);
-    if (!cfg.response.ok || !results || !region) {
-      event.preventDefault();
-      location.assign(cfg.action);
-      return;
-    }
-    cfg.target = region;
-    cfg.text = results.outerHTML;
-    cfg.title = answer.title;
-    const focused = document.activeElement;
-    cfg.focused = focused && {
-      id: focused.id,
-      name: focused.name,
-      value: focused.type === "checkbox" || focused.type === "radio" ? focused.value : null,
-      selection: "selectionStart" in focused ? [focused.selectionStart, focused.selectionEnd] : null,
-    };
-  });
-
-  document.addEventListener("fx:error", (event) => {
-    const { cfg, error } = event.detail;
-    if (error?.name !== "AbortError") location.assign(cfg.action);
-  });
-
-  document.addEventListener("fx:swapped", (event) => {
-    const { cfg } = event.detail;
-    if (cfg.title) document.title = cfg.title;
-    if (cfg.action !== shown) history.pushState(null, "", cfg.action);
-    shown = cfg.action;
-    const region = document.getElementById(cfg.target.id);
-    if (!region) return;
-    enhance(region);
-    restoreFocus(region, cfg.focused);
-  });
 
   // The same box (by name and value), else the element with the same id.
   const restoreFocus = (region, focused) => {

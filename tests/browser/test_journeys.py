@@ -97,6 +97,30 @@ def test_filtering_agreements_by_field_and_year_updates_results_and_url_in_place
     expect(page.locator('input[name="year"][value="2023"]')).not_to_be_checked()
 
 
+def test_a_second_change_before_the_first_answer_shows_both(page, directory):
+    """A reader ticking two boxes in quick succession sees the results of both: the
+    second change replaces the first request in flight, rather than being dropped."""
+    page.goto(directory + "/agreements/")
+    expect(page.locator(".result-count")).to_have_text("Showing 1–5 of 5")
+    page.evaluate(
+        """([field, year]) => {
+          for (const box of [
+            document.querySelector(`input[name="field"][value="${field}"]`),
+            document.querySelector(`input[name="year"][value="${year}"]`),
+          ]) {
+            box.checked = true;
+            box.dispatchEvent(new Event("change", { bubbles: true }));
+          }
+        }""",
+        [FIELD, "2023"],
+    )
+    expect(page.locator(".result-count")).to_have_text("Showing 1–3 of 3")
+    query = query_of(page)
+    assert (query["field"], query["year"]) == ([FIELD], ["2023"])
+    # Once the answer is in, the results are no longer marked busy.
+    expect(page.locator("#list-page")).not_to_have_attribute("aria-busy", "true")
+
+
 def test_the_next_page_keeps_the_active_filters(page, directory):
     rare = FocusAreaFactory(slug="rare-diseases", name="Rare diseases")
     AgreementFactory.create_batch(25, fields=[rare])
