@@ -127,3 +127,18 @@ def test_session_cookie_is_host_prefixed_over_https(client, settings, django_use
     cookie = client.cookies["__Host-sessionid"]
     assert cookie["secure"] and cookie["path"] == "/" and not cookie["domain"]
     assert django_settings.SESSION_COOKIE_NAME == "__Host-sessionid"
+
+
+@pytest.mark.parametrize(
+    ("url", "engine"),
+    [
+        ("", "django.db.backends.sqlite3"),  # as "DATABASE_URL= make test" sets it
+        ("postgres://reader@db.example.org:5432/directory", "django.db.backends.postgresql"),
+    ],
+)
+def test_database_url_selects_the_database(monkeypatch, restore_settings_module, url, engine):
+    monkeypatch.delenv("DJANGO_CONN_MAX_AGE", raising=False)
+    monkeypatch.delenv("CONN_MAX_AGE", raising=False)
+    configured = reloaded_settings(monkeypatch, DATABASE_URL=url)
+    assert configured.DATABASES["default"]["ENGINE"] == engine
+    assert configured.DATABASES["default"]["CONN_MAX_AGE"] == 600
