@@ -13,6 +13,12 @@
   let restoring = null; // the fetch of Back or Forward in flight
   let awaited = 0; // answers to filter changes in flight
 
+  // The results region of an answer (a whole page), and the page's title.
+  const resultsIn = (html, id) => {
+    const answer = new DOMParser().parseFromString(html, "text/html");
+    return { results: answer.getElementById(id), title: answer.title };
+  };
+
   // fixi's events are sent to the form, which an answer replaces: one sent to a replaced
   // form never reaches the document, so each form listens for its own.
   const handlers = {
@@ -40,8 +46,7 @@
     },
     "fx:after": (event) => {
       const { cfg } = event.detail;
-      const answer = new DOMParser().parseFromString(cfg.text, "text/html");
-      const results = answer.getElementById(cfg.target.id);
+      const { results, title } = resultsIn(cfg.text, cfg.target.id);
       // An older answer may have replaced the region since this request was sent.
       const region = document.getElementById(cfg.target.id);
       if (!cfg.response.ok || !results || !region) {
@@ -51,7 +56,7 @@
       }
       cfg.target = region;
       cfg.text = results.outerHTML;
-      cfg.title = answer.title;
+      cfg.title = title;
       const focused = document.activeElement;
       cfg.focused = focused && {
         id: focused.id,
@@ -117,11 +122,10 @@
     restoring = new AbortController();
     try {
       const response = await fetch(address, { signal: restoring.signal });
-      const answer = new DOMParser().parseFromString(await response.text(), "text/html");
-      const results = answer.getElementById(region.id);
+      const { results, title } = resultsIn(await response.text(), region.id);
       if (!response.ok || !results) throw new Error(`${response.status}`);
       region.replaceWith(results);
-      document.title = answer.title;
+      document.title = title;
       shown = address;
       enhance(results);
     } catch (error) {
