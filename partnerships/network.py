@@ -32,6 +32,9 @@ MAX_NODES = 150  # the strongest part shown at scale; said on the page
 MAX_DRAWN_EDGES = 200  # the heaviest edges among the nodes kept
 EGO_PARTNERS = 30  # an institution's own partners on its page…
 EGO_SECOND_RING = 30  # …and the partners of those partners
+# …linked by its own edges and the heaviest of the others, up to this many in all: past
+# it, a hub's 61 nodes carry a thicket of single agreements (1,450 links at 100,000).
+EGO_DRAWN_EDGES = 150
 LABELLED_NODES = 12  # the largest nodes carry a written name…
 PHONE_LABELLED_NODES = 5  # …fewer on a phone, chosen apart so they do not collide there
 MARGIN = 0.06  # share of the drawing kept free at each edge
@@ -40,6 +43,7 @@ LAYOUT_SEED = 12  # the same data always gives the same picture
 # round costs milliseconds of an uncached request.
 LAYOUT_ITERATIONS = 30
 MIN_RADIUS, MAX_RADIUS = 4, 18  # pixels
+GRID = 1000  # positions are written in thousandths of the drawing's width and height
 # For keeping labels apart: the drawing's size on a desktop and on a phone (20rem high,
 # the width of a 375-pixel screen less the page's margins), and a label's in pixels. On a
 # phone, labels stacked a line apart over a crowd of circles read as one blur: each keeps
@@ -99,15 +103,25 @@ class Node:
             return round(self.radius + 14, 1)
         return -round(self.radius + 4, 1)
 
-    # Coordinates as text: the template then writes them as they are, with no per-number
-    # localisation (hundreds of numbers per picture), and always with a decimal point.
+    # Positions on a grid of thousandths of the drawing, finer than its pixels: circles
+    # and names in percent, lines in the same thousandths in a viewBox of their own. So a
+    # line ends exactly at its nodes' centres, and network.js finds a line's nodes by them.
+    # As text: the template writes them as they are, with no per-number localisation.
+    @cached_property
+    def x_grid(self):
+        return round(self.x * GRID)
+
+    @cached_property
+    def y_grid(self):
+        return round(self.y * GRID)
+
     @cached_property
     def x_percent(self):
-        return f"{self.x * 100:.2f}"
+        return f"{self.x_grid * 100 / GRID:g}"
 
     @cached_property
     def y_percent(self):
-        return f"{self.y * 100:.2f}"
+        return f"{self.y_grid * 100 / GRID:g}"
 
     @cached_property
     def svg_radius(self):
@@ -145,7 +159,7 @@ class Edge:
 
     @property
     def stroke_width(self):
-        return f"{1 + 1.5 * math.log(self.weight):.2f}"
+        return f"{round(1 + 1.5 * math.log(self.weight), 1):g}"
 
 
 @dataclass
@@ -247,13 +261,14 @@ def _assemble(nodes, pairs, institutions_in_scope, centre=None):
 
 def _drawn(edges, centre=None):
     """The ``MAX_DRAWN_EDGES`` heaviest of ``edges`` (heaviest first), where an
-    institution's page keeps every edge of its own first: among hubs that co-sign by the
-    hundred, a small institution's single agreements would otherwise all be cut."""
+    institution's page keeps every edge of its own first (``EGO_DRAWN_EDGES`` in all):
+    among hubs that co-sign by the hundred, a small institution's single agreements would
+    otherwise all be cut."""
     if centre is None:
         return edges[:MAX_DRAWN_EDGES]
     own = [edge for edge in edges if centre in (edge.source.pk, edge.target.pk)]
     others = [edge for edge in edges if centre not in (edge.source.pk, edge.target.pk)]
-    kept = {id(edge) for edge in [*own, *others][:MAX_DRAWN_EDGES]}
+    kept = {id(edge) for edge in [*own, *others][:EGO_DRAWN_EDGES]}
     return [edge for edge in edges if id(edge) in kept]
 
 

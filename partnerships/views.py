@@ -45,6 +45,9 @@ from .open_data.views import unknown_parameters
 from .site import absolute_url
 
 PAGE_SIZE = 20
+# An institution's page shows its newest agreements ten at a time beside its network and
+# chart; its whole list, to filter, is one link away.
+INSTITUTION_PAGE_SIZE = 10
 PARTNERS_SHOWN = 20
 POSITIONS_SHOWN = 20
 MOST_ACTIVE_SHOWN = 10
@@ -345,7 +348,9 @@ class InstitutionDetailView(DetailView):
             .for_list()
             .newest_first()
         )
-        page, notice = paginate(self.request, agreements, cache_as=type(self).__name__)
+        page, notice = paginate(
+            self.request, agreements, INSTITUTION_PAGE_SIZE, cache_as=type(self).__name__
+        )
 
         partners = partner_pairs.strongest_partners(institution.pk, PARTNERS_SHOWN)
         positions = Position.objects.filter(institution=institution)

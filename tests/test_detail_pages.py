@@ -1,5 +1,7 @@
 """Detail pages: what the sources state, linked; what they do not, said to be unstated."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -108,3 +110,23 @@ def test_an_unknown_record_gets_the_friendly_404_page(client, db):
 def test_the_parties_of_a_listed_agreement_read_as_words_apart(client, curated):
     html = client.get(reverse("institution-detail", kwargs={"slug": "pumch"})).content.decode()
     assert '<span class="and"> and </span>' in html
+
+
+def test_an_institutions_page_shows_ten_agreements_and_leads_to_all_of_them(client, db):
+    from tests.factories import AgreementFactory, InstitutionFactory
+
+    busy, partner = InstitutionFactory(slug="busy"), InstitutionFactory()
+    for number in range(12):
+        AgreementFactory(slug=f"busy-{number:02}", parties=[busy, partner])
+    page = client.get(reverse("institution-detail", kwargs={"slug": "busy"}))
+    assert len(page.context["agreements_page"].object_list) == 10
+    html = page.content.decode()
+    link = re.search(r'<a href="([^"]+)">All 12 agreements in the list, to filter', html)
+    listed = client.get(link[1].replace("&amp;", "&"))
+    assert listed.context["total"] == 12
+    assert listed.context["filterset"].active == {"institution": ["busy"]}
+    assert len(client.get(page.request["PATH_INFO"], {"page": 2}).context["agreements_page"]) == 2
+
+    AgreementFactory(parties=[InstitutionFactory(slug="quiet"), partner])
+    quiet = get(client, "institution-detail", "quiet")
+    assert "agreements in the list, to filter" not in quiet  # one page says it all

@@ -9,6 +9,7 @@ from itertools import combinations
 
 import networkx as nx
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -45,6 +46,11 @@ def directory(db):
     AgreementFactory(slug="four", parties=[academy, hospital], fields=[education])
     DraftAgreementFactory(slug="draft", parties=[hub, loner])
     return {"hub": hub, "hospital": hospital, "loner": loner}
+
+
+def network_svg(html):
+    """The picture, its lines' own svg included (it ends before the legend)."""
+    return re.search(r'<svg class="network".*?</svg>\s*(?=<ul class="legend")', html, re.DOTALL)[0]
 
 
 def expected_edges(agreements):
@@ -115,11 +121,22 @@ def test_at_scale_the_strongest_institutions_are_kept_and_the_page_says_so(
     assert "Drawing the 1 strongest links among them, of 1." not in html  # nothing cut there
 
 
+def test_an_institutions_page_says_when_links_are_left_out(client, directory, monkeypatch):
+    hub_page = reverse("institution-detail", args=["hub"])
+    assert "strongest links" not in client.get(hub_page).content.decode()
+    monkeypatch.setattr(network, "EGO_DRAWN_EDGES", 1)
+    cache.clear()  # the network is cached by the directory's version
+    response = client.get(hub_page)
+    among = response.context["network"].edges_among_nodes
+    assert among > 1 and len(response.context["network"].edges) == 1
+    assert f"Drawing the 1 strongest links among them, of {among}." in response.content.decode()
+
+
 def test_nodes_link_to_their_institution_pages(client, directory):
     html = client.get(NETWORK_URL).content.decode()
-    svg = re.search(r'<svg class="network".*?</svg>', html, re.DOTALL).group(0)
+    svg = network_svg(html)
     links = dict(
-        re.findall(r'<a href="([^"]+)" class="network-node[^"]*" aria-label="([^"]+)"', svg)
+        re.findall(r'<a href="([^"]+)" class="network-node[^"]*"><title>([^<]+)</title>', svg)
     )
     assert links["/institutions/hospital/"] == "City Hospital (Hospital): 3 agreements"
     for url, label in links.items():
@@ -242,7 +259,7 @@ def test_labels_do_not_collide_on_a_desktop_nor_on_a_phone():
 
 def test_labels_hidden_on_a_phone_are_marked_and_every_node_has_a_tooltip(client, directory):
     html = client.get(NETWORK_URL).content.decode()
-    svg = re.search(r'<svg class="network".*?</svg>', html, re.DOTALL).group(0)
+    svg = network_svg(html)
     assert svg.count("<title>") == svg.count('class="network-node')
     assert "<title>City Hospital (Hospital): 3 agreements</title>" in svg
 
@@ -312,6 +329,7 @@ def test_an_institutions_own_edges_are_drawn_before_heavier_ones_among_its_partn
 ):
     """The drawing keeps only the heaviest edges; on an institution's page its own come
     first, or a small institution among hubs that co-sign by the hundred shows none."""
+    monkeypatch.setattr(network, "EGO_DRAWN_EDGES", 2)
     monkeypatch.setattr(network, "MAX_DRAWN_EDGES", 2)
     academy = Institution.objects.get(slug="academy")
     graph = network.institution_network(academy)

@@ -92,7 +92,7 @@ def test_each_bar_links_to_the_list_of_exactly_its_agreements_under_the_same_fil
 def test_the_chart_is_svg_with_links_and_a_table_of_the_same_numbers(client, directory):
     html = client.get(reverse("home")).content.decode()
     svg = re.search(r"<svg class=\"chart\".*?</svg>\s*</svg>", html, re.DOTALL).group(0)
-    links = re.findall(r'<a href="([^"]+)" aria-label="([^"]+)"', svg)
+    links = re.findall(r'<a href="([^"]+)" class="chart-link"><title>([^<]+)</title>', svg)
     assert [label for _, label in links] == [
         "2020: 1 agreement",
         "2023: 2 agreements",

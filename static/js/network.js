@@ -11,11 +11,14 @@
     if (!svg.querySelector(".network-node") || svg.dataset.enhanced) return;
     svg.dataset.enhanced = "true";
     // Zooming spreads the institutions apart; circles, lines and names keep their size.
-    // Positions are percentages of the drawing: each is kept as drawn and redrawn as
-    // position × scale + offset (the offset in percent too).
+    // Circles and names are placed in percent of the drawing: each position is kept as
+    // drawn and redrawn as position × scale + offset (the offset in percent too). The
+    // lines have an svg of their own, in thousandths of the drawing: its viewBox follows.
+    const GRID = 1000;
+    const lines = svg.querySelector(".network-edges");
     const placed = [];
-    for (const element of svg.querySelectorAll(".network-edges line, .network-node circle, .network-label")) {
-      for (const [name, axis] of [["x1", "x"], ["x2", "x"], ["cx", "x"], ["x", "x"], ["y1", "y"], ["y2", "y"], ["cy", "y"], ["y", "y"]]) {
+    for (const element of svg.querySelectorAll(".network-node circle, .network-label")) {
+      for (const [name, axis] of [["cx", "x"], ["x", "x"], ["cy", "y"], ["y", "y"]]) {
         const value = element.getAttribute(name);
         if (value && value.endsWith("%")) placed.push({ element, name, axis, drawn: parseFloat(value) });
       }
@@ -28,6 +31,8 @@
       for (const { element, name, axis, drawn } of placed) {
         element.setAttribute(name, `${(drawn * scale + (axis === "x" ? x : y)).toFixed(2)}%`);
       }
+      const size = GRID / scale;
+      lines?.setAttribute("viewBox", `${(-x * size) / 100} ${(-y * size) / 100} ${size} ${size}`);
       svg.dataset.zoom = String(scale);
       svg.classList.toggle("zoomed", scale > 1);
       reset.disabled = scale === 1;
@@ -138,15 +143,28 @@
       event.preventDefault();
     });
 
-    // Light the lines of the institution pointed at or focused.
+    // Light the lines of the institution pointed at or focused. A line runs from one
+    // node's centre to the other's, both on the same grid: its ends name its nodes.
+    const at = (x, y) => `${Math.round(x)} ${Math.round(y)}`;
+    const linesOf = new Map();
+    for (const line of lines ? lines.querySelectorAll("path") : []) {
+      const [x1, y1, x2, y2] = line.getAttribute("d").slice(1).split(" ").map(Number);
+      for (const end of [at(x1, y1), at(x2, y2)]) linesOf.set(end, [...(linesOf.get(end) || []), line]);
+    }
+    const centre = (node) => {
+      const circle = node.querySelector("circle");
+      const grid = (name) => (parseFloat(circle.getAttribute(name)) * GRID) / 100;
+      return at(grid("cx"), grid("cy"));
+    };
+    let litLines = [];
     const light = (node) => {
-      const id = node?.dataset.node;
-      svg.classList.toggle("lighting", Boolean(id));
-      for (const line of svg.querySelectorAll(".network-edges line")) {
-        line.classList.toggle("lit", Boolean(id) && (line.dataset.a === id || line.dataset.b === id));
-      }
+      for (const line of litLines) line.classList.remove("lit");
+      litLines = node ? linesOf.get(node.dataset.centre) || [] : [];
+      for (const line of litLines) line.classList.add("lit");
+      svg.classList.toggle("lighting", Boolean(node));
     };
     for (const node of svg.querySelectorAll(".network-node")) {
+      node.dataset.centre = centre(node); // as drawn, before any zoom moves the circle
       node.addEventListener("pointerenter", () => light(node));
       node.addEventListener("pointerleave", () => light(null));
       node.addEventListener("focus", () => light(node));

@@ -47,6 +47,29 @@ def test_a_network_node_leads_to_its_institution_and_its_partners(page, director
     expect(ego.get_by_role("link", name=re.compile(r"^Tianjin Medical University"))).to_be_visible()
 
 
+# How far, in pixels on screen, the furthest line end lies from its node's centre (the
+# lines are drawn in a viewBox of their own, the circles in percent).
+LINES_OFF_THEIR_NODES = """() => {
+  const svg = document.querySelector("svg.network");
+  const circles = new Map();
+  for (const node of svg.querySelectorAll(".network-node")) {
+    circles.set(node.dataset.centre, node.querySelector("circle"));
+  }
+  let furthest = 0;
+  for (const line of svg.querySelectorAll(".network-edges path")) {
+    const ends = line.getAttribute("d").slice(1).split(" ").map(Number);
+    const m = line.getScreenCTM();
+    for (const [x, y] of [ends.slice(0, 2), ends.slice(2)]) {
+      const box = circles.get(`${x} ${y}`).getBoundingClientRect();
+      const dx = m.a * x + m.c * y + m.e - (box.x + box.width / 2);
+      const dy = m.b * x + m.d * y + m.f - (box.y + box.height / 2);
+      furthest = Math.max(furthest, Math.hypot(dx, dy));
+    }
+  }
+  return furthest;
+}"""
+
+
 def test_the_network_zooms_pans_and_lights_the_lines_of_an_institution(page, directory):
     """Zooming spreads the institutions apart (circles keep their size), a drag pans
     without following a link, the keys work once the picture has focus, and pointing
@@ -57,10 +80,12 @@ def test_the_network_zooms_pans_and_lights_the_lines_of_an_institution(page, dir
     drawn = (circle.get_attribute("cx"), circle.get_attribute("cy"), circle.get_attribute("r"))
     expect(page.get_by_role("button", name="Zoom out")).to_be_disabled()
 
+    assert page.evaluate(LINES_OFF_THEIR_NODES) < 1  # pixels
     page.get_by_role("button", name="Zoom in").click()
     expect(network).to_have_attribute("data-zoom", "1.5")
     zoomed = (circle.get_attribute("cx"), circle.get_attribute("cy"))
     assert zoomed != drawn[:2] and circle.get_attribute("r") == drawn[2]
+    assert page.evaluate(LINES_OFF_THEIR_NODES) < 1  # the lines moved with the circles
     box = network.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 20)
     page.mouse.down()
@@ -81,11 +106,18 @@ def test_the_network_zooms_pans_and_lights_the_lines_of_an_institution(page, dir
     node = network.locator(".network-node").first
     node.hover()
     expect(network).to_have_class(re.compile(r"\blighting\b"))
-    node_id = node.get_attribute("data-node")
-    lit = network.locator(".network-edges line.lit")
+    circle = node.locator("circle")
+    centre = [round(float(circle.get_attribute(a).rstrip("%")) * 10) for a in ("cx", "cy")]
+    lit = network.locator(".network-edges path.lit")
     expect(lit.first).to_be_attached()
-    for line in lit.all():
-        assert node_id in (line.get_attribute("data-a"), line.get_attribute("data-b"))
+    lit_ends = [[int(n) for n in line.get_attribute("d")[1:].split()] for line in lit.all()]
+    assert all(centre in (ends[:2], ends[2:]) for ends in lit_ends)
+    # …and every line from that centre is lit, none other.
+    every_end = [
+        [int(n) for n in line.get_attribute("d")[1:].split()]
+        for line in network.locator(".network-edges path").all()
+    ]
+    assert sorted(lit_ends) == sorted(e for e in every_end if centre in (e[:2], e[2:]))
 
 
 def test_the_agreement_list_leads_to_the_network_of_its_filters(page, directory):
