@@ -374,9 +374,9 @@ def institution_network(institution):
     known = [institution.pk, *partners]
     second = dict(partner_pairs.most_linked(list(partners), known, EGO_SECOND_RING))
     ids = [*known, *second]
-    counts = partner_pairs.agreement_counts(ids)
+    pairs, counts = partner_pairs.among_with_counts(ids)
     nodes = _nodes({pk: counts.get(pk, 0) for pk in ids})
-    return _assemble(nodes, partner_pairs.among(ids), len(ids), centre=institution.pk)
+    return _assemble(nodes, pairs, len(ids), centre=institution.pk)
 
 
 def graphml(network):

@@ -134,6 +134,23 @@ def among(institutions):
     )
 
 
+def among_with_counts(institutions):
+    """``(among(institutions), agreement_counts(institutions))`` from one read of their
+    rows: the pairs a < b and the diagonal a = b."""
+    pairs, counts = [], {}
+    rows = InstitutionPair.objects.filter(
+        in_ids("institution_id", institutions),
+        in_ids("partner_id", institutions),
+        institution__lte=F("partner"),
+    ).values_list("institution", "partner", "agreements")
+    for a, b, agreements in rows:
+        if a == b:
+            counts[a] = agreements
+        else:
+            pairs.append((a, b, agreements))
+    return pairs, counts
+
+
 def agreement_counts(institutions):
     """``{institution id: published agreements}`` for ``institutions`` (ids) that signed
     any: their rows with themselves."""
