@@ -125,13 +125,7 @@ def most_linked(institutions, excluded, limit):
 
 def among(institutions):
     """``[(a, b, agreements co-signed)]`` for the pairs of ``institutions`` (ids), a < b."""
-    return list(
-        InstitutionPair.objects.filter(
-            in_ids("institution_id", institutions),
-            in_ids("partner_id", institutions),
-            institution__lt=F("partner"),
-        ).values_list("institution", "partner", "agreements")
-    )
+    return among_with_counts(institutions)[0]
 
 
 def among_with_counts(institutions):

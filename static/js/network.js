@@ -14,8 +14,8 @@
     // Circles and names are placed in percent of the drawing: each position is kept as
     // drawn and redrawn as position × scale + offset (the offset in percent too). The
     // lines have an svg of their own, in thousandths of the drawing: its viewBox follows.
-    const GRID = 1000;
     const lines = svg.querySelector(".network-edges");
+    const GRID = lines ? lines.viewBox.baseVal.width : 1000; // as the server wrote it
     const placed = [];
     for (const element of svg.querySelectorAll(".network-node circle, .network-label")) {
       for (const [name, axis] of [["cx", "x"], ["x", "x"], ["cy", "y"], ["y", "y"]]) {
