@@ -103,9 +103,9 @@ def counts(matching, group_by, limit=None, only=None):
             f"CROSS JOIN unnest(facets.{column}) AS value "
             "JOIN partnerships_institution institution ON institution.id = value "
         )
-    if matching.whole is not None:
-        # Every agreement of the base queryset: by its query, rather than as an array
-        # of nearly every id sent with each count.
+    if matching.by_query:
+        # Every agreement of the base queryset, or a shared set: by its query, rather
+        # than as an array of (nearly) every id sent with each count.
         subquery, params = matching.queryset.values("pk").query.sql_with_params()
         sql += f"WHERE facets.agreement_id IN ({subquery})"
         params = list(params)

@@ -247,6 +247,26 @@ def test_a_shared_set_shows_what_a_cold_request_shows(client, directory):
     assert shared == snapshot(client.get(LIST_URL, {"year": "2023", "field": "education"}))
 
 
+def test_a_shared_set_is_counted_by_its_own_query_not_its_ids(directory):
+    """Counted once per write, a set under one filter gains nothing from reading its ids
+    (thousands at scale) and sending them back: each of its counts is one query."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite keeps the plain subqueries.")
+    cache.clear()
+    shared = matching_set({"year": "2023", "field": "engineering"}, excluded="year")
+    with CaptureQueriesContext(connection) as queries:
+        years = shared.year_counts()
+        total = shared.count()
+    counting = [q["sql"] for q in queries if "directoryversion" not in q["sql"]]  # not keys
+    assert not shared.ids_read and len(counting) == 2  # one query per count
+    assert all("= ANY(" not in sql for sql in counting)
+    # The same counts as the set read by its ids.
+    by_ids = matching.Matching(
+        shared.queryset, sorted(shared.queryset.values_list("pk", flat=True))
+    )
+    assert (years, total) == (by_ids.year_counts(), by_ids.count()) and total > 0
+
+
 def test_the_ids_are_sent_as_one_array_parameter(directory):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite keeps the plain subqueries.")
