@@ -68,11 +68,12 @@ class Matching:
 
     @property
     def by_query(self):
-        """Whether counts filter by the set's own query rather than by its ids: every
-        agreement, or a shared set whose ids are not read. Such a set is counted once
-        per write, each count one query: reading its ids first (a field's 14,000 at
-        100,000 agreements) and sending them back took a year count 13.5 ms, not 8."""
-        return self.whole is not None or (self.shared and not self.ids_read)
+        """Whether counts filter by the set's own query rather than by its ids: on SQLite,
+        for every agreement, or for a shared set whose ids are not read. A shared set is
+        counted once per write, each count one query: reading its ids first (a field's
+        14,000 at 100,000 agreements) and sending them back took a year count 13.5 ms,
+        not 8."""
+        return not self.by_ids or self.whole is not None or (self.shared and not self.ids_read)
 
     def remembered(self, name, compute):
         """``compute()``; for the whole set or a shared one, kept until the data changes."""
@@ -92,14 +93,14 @@ class Matching:
 
     def agreements(self):
         """The matching agreements, as a queryset to count or group."""
-        if not self.by_ids or self.by_query:
+        if self.by_query:
             return self.queryset
         return self.queryset.model.objects.filter(InIds("pk", self.ids_array))
 
     def links(self, model):
         """Rows of ``model`` (a link table with an ``agreement`` key) of these agreements."""
         # No ordering: a link model's Meta.ordering would join its tables for nothing.
-        if not self.by_ids or self.by_query:
+        if self.by_query:
             return model.objects.filter(agreement__in=self.queryset.values("pk")).order_by()
         return model.objects.filter(InIds("agreement_id", self.ids_array)).order_by()
 
@@ -115,7 +116,7 @@ class Matching:
         return self._year_counts
 
     def count(self):
-        if not self.by_ids or self.by_query:
+        if self.by_query:
             return self.remembered("count", self.queryset.count)
         return self.remembered("count", lambda: len(self.ids))
 
