@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from . import search
+from . import read_model, search
 from .in_force import in_force_condition
 from .matching import Matching
 from .models import (
@@ -259,8 +259,15 @@ class FacetedFilterSet(django_filters.FilterSet):
         # remembered too. A broad search ("hospital": 80,000 of 95,000 agreements at
         # 100,000) takes seconds to count, which its next filter then reuses.
         shared = len(applied) == 1 and (len(faceted) == 1 or "q" in applied)
-        sets[applied] = Matching.of(self.queryset_without(excluded), whole, shared=shared)
+        sets[applied] = Matching.of(
+            self.queryset_without(excluded), whole, shared=shared, year_rows=self.year_rows(applied)
+        )
         return sets[applied]
+
+    def year_rows(self, applied):
+        """Rows that count the years of the results under the filters ``applied`` faster
+        than their query does (``Matching.year_rows``), or ``None``."""
+        return None
 
     @property
     def active(self):
@@ -293,6 +300,21 @@ class AgreementFilterSet(FacetedFilterSet):
     )
 
     q = SearchFilter(label=_("Search agreements"), method="filter_search")
+
+    def year_rows(self, applied):
+        """A reader's agreements in one field, for the year facet and chart of a list
+        filtered by a field and a year: counted from the field's facet rows (PostgreSQL),
+        a top-level field's 13,000 at 100,000 agreements take 15 ms, not 34 through the
+        agreement table and the links of the field and its sub-fields."""
+        slugs = self.active.get("field", [])
+        if applied != {"field"} or len(slugs) != 1 or not read_model.in_use():
+            return None
+        # The base queryset must hold the published agreements and nothing else, as the
+        # facet rows counted do (an editor's list holds drafts too).
+        if self.queryset.query.where != Agreement.objects.published().query.where:
+            return None
+        return read_model.published_in_field_slug(slugs[0])
+
     institution = SlugListFilter(
         label=_("Institution"), method="filter_institution", item_label=_("institution")
     )

@@ -28,22 +28,25 @@ class Matching:
     not remembered.
     """
 
-    def __init__(self, queryset, ids=None, whole=None, shared=False):
+    def __init__(self, queryset, ids=None, whole=None, shared=False, year_rows=None):
         self.queryset = queryset
         self._ids = ids
         self.whole = whole
         self.shared = shared
+        # Rows holding the same agreements with their dates, counted by year faster than
+        # the set's own query (``read_model.published_in_field_slug``), or ``None``.
+        self.year_rows = year_rows
         self.counted = {}  # Facet counts found for several facets at once (facets.py).
         self._year_counts = None
 
     @classmethod
-    def of(cls, queryset, whole=None, lazy=False, shared=False):
+    def of(cls, queryset, whole=None, lazy=False, shared=False, year_rows=None):
         """``lazy``: the ids are read when first needed (the counts may all be cached)."""
         queryset = queryset.order_by().prefetch_related(None)
         if connection.vendor != "postgresql":
             return cls(queryset, whole=whole, shared=shared)
         ids = _NOT_READ if whole is not None or lazy or shared else _ids_of(queryset)
-        return cls(queryset, ids, whole, shared)
+        return cls(queryset, ids, whole, shared, year_rows)
 
     @property
     def ids_read(self):
@@ -110,9 +113,8 @@ class Matching:
         if self._year_counts is None:
             from .charts import year_counts
 
-            self._year_counts = self.remembered(
-                "year-counts", lambda: year_counts(self.agreements())
-            )
+            rows = self.agreements() if self.year_rows is None else self.year_rows
+            self._year_counts = self.remembered("year-counts", lambda: year_counts(rows))
         return self._year_counts
 
     def count(self):

@@ -191,6 +191,19 @@ def published_in_field(focus_area):
     return AgreementFacets.objects.filter(in_field, published=True)
 
 
+def published_in_field_slug(slug):
+    """``published_in_field`` of the field called ``slug`` (none when no field is), which
+    is looked up inside the same query: the list's field filter names fields by slug."""
+    from .models import AgreementFacets
+
+    in_field = RawSQL(
+        IN_FIELD % "(SELECT id FROM partnerships_focusarea WHERE slug = %s)",
+        [slug],
+        output_field=BooleanField(),
+    )
+    return AgreementFacets.objects.filter(in_field, published=True)
+
+
 def most_active_in_field(focus_area, limit):
     """``[(institution id, published agreements)]`` in ``focus_area`` or its sub-fields,
     most first, ties by name: at most ``limit``."""

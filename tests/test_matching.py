@@ -267,6 +267,33 @@ def test_a_shared_set_is_counted_by_its_own_query_not_its_ids(directory):
     assert (years, total) == (by_ids.year_counts(), by_ids.count()) and total > 0
 
 
+def test_a_readers_years_in_one_field_are_counted_from_its_facet_rows(directory):
+    """The year facet and chart of a list filtered by a field (and a year) count the
+    field's published agreements from their facet rows, sub-fields included; an
+    editor's list, which holds drafts, counts from its own query."""
+    if connection.vendor != "postgresql":
+        pytest.skip("The facet rows are PostgreSQL's.")
+    cache.clear()
+    readers = matching_set({"year": "2023", "field": "engineering"}, excluded="year")
+    with CaptureQueriesContext(connection) as queries:
+        years = readers.year_counts()
+    assert ["partnerships_agreementfacets" in q["sql"] for q in queries][-1:] == [True]
+    # tju-pumch (imaging, medical AI) and pumch-alone (engineering) in 2023, tju-hkust
+    # (medical AI) in 2017, tju-imaging in 2024; not the draft (imaging, 2023).
+    assert years == ([(2017, 1), (2023, 2), (2024, 1)], 0)
+    assert years == matching.Matching(readers.queryset).year_counts()
+
+    from partnerships.filters import AgreementFilterSet
+
+    editors = AgreementFilterSet(
+        {"year": "2023", "field": "engineering"}, queryset=Agreement.objects.all()
+    )
+    assert editors.form.is_valid()
+    editors = editors.matching("year")
+    assert editors.year_rows is None
+    assert editors.year_counts() == ([(2017, 1), (2023, 3), (2024, 1)], 0)
+
+
 def test_the_ids_are_sent_as_one_array_parameter(directory):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite keeps the plain subqueries.")
