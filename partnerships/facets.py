@@ -151,10 +151,9 @@ def _field_counts(matching):
 
 def _count_fields(matching):
     if matching.by_ids:
-        return (
-            dict(read_model.counts(matching, "focus_area")),
-            dict(read_model.counts(matching, "top_focus_area")),
-        )
+        # Both from one pass over the set's facet rows: found once, not twice.
+        counted = read_model.counts_together(matching, {"focus_area": None, "top_focus_area": None})
+        return dict(counted["focus_area"]), dict(counted["top_focus_area"])
     links = matching.links(AgreementFocusArea)
     # One link per agreement and field: no DISTINCT needed by field.
     leaf_counts = dict(

@@ -90,6 +90,16 @@ def refresh(agreements):
         cursor.execute(REFRESH_SQL % ids, params)
 
 
+def _rows_of(matching):
+    """``(condition, params)`` selecting the facet rows of the ``matching`` agreements."""
+    if matching.by_query:
+        # Every agreement of the base queryset, or a shared set: by its query, rather
+        # than as an array of (nearly) every id sent with each count.
+        subquery, params = matching.queryset.values("pk").query.sql_with_params()
+        return f"agreement_id IN ({subquery})", list(params)
+    return "agreement_id = ANY(%s::bigint[])", [matching.ids_array]
+
+
 def counts(matching, group_by, limit=None, only=None):
     """``[(value, agreements)]`` of the ``matching`` agreements (``matching.Matching``)
     grouped by ``group_by`` (a key of ``COLUMNS``), most first; ``only``: just these."""
@@ -103,15 +113,8 @@ def counts(matching, group_by, limit=None, only=None):
             f"CROSS JOIN unnest(facets.{column}) AS value "
             "JOIN partnerships_institution institution ON institution.id = value "
         )
-    if matching.by_query:
-        # Every agreement of the base queryset, or a shared set: by its query, rather
-        # than as an array of (nearly) every id sent with each count.
-        subquery, params = matching.queryset.values("pk").query.sql_with_params()
-        sql += f"WHERE facets.agreement_id IN ({subquery})"
-        params = list(params)
-    else:
-        sql += "WHERE facets.agreement_id = ANY(%s::bigint[])"
-        params = [matching.ids_array]
+    where, params = _rows_of(matching)
+    sql += f"WHERE facets.{where}"
     if only is not None:
         sql += f" AND {value} = ANY(%s)"
         params.append(list(only))
@@ -126,7 +129,7 @@ def counts(matching, group_by, limit=None, only=None):
 
 def counts_together(matching, limits):
     """``{group_by: [(value, agreements)]}`` for several facets of the same ``matching``
-    ids, in one pass over their rows; ``limits``: ``{group_by: most kept, or None}``.
+    agreements, in one pass over their rows; ``limits``: ``{group_by: most kept, or None}``.
     Each list is ordered as ``counts`` orders it. A request's facets that ignore no active
     filter all count the same set: one query reads its rows once, not once per facet."""
     branches, labels = [], []
@@ -146,9 +149,9 @@ def counts_together(matching, limits):
             )
         labels.append(group_by)
     columns = ", ".join(COLUMNS[group_by] for group_by in limits)
+    where, where_params = _rows_of(matching)
     sql = (
-        f"WITH found AS MATERIALIZED (SELECT {columns} FROM {TABLE} "
-        "WHERE agreement_id = ANY(%s::bigint[])), "
+        f"WITH found AS MATERIALIZED (SELECT {columns} FROM {TABLE} WHERE {where}), "
         f"counted (facet, value, agreements) AS ({' UNION ALL '.join(branches)}) "
         "SELECT facet, value, agreements FROM ("
         "  SELECT facet, value, agreements, row_number() OVER ("
@@ -156,7 +159,7 @@ def counts_together(matching, limits):
         ") AS ranked JOIN unnest(%s::text[], %s::int[]) AS kept (facet, most) USING (facet) "
         "WHERE kept.most IS NULL OR place <= kept.most ORDER BY facet, place"
     )
-    params = [matching.ids_array, *labels, labels, [limits[label] for label in labels]]
+    params = [*where_params, *labels, labels, [limits[label] for label in labels]]
     found = {group_by: [] for group_by in limits}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
