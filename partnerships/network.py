@@ -2,7 +2,7 @@
 
 The graph is read in two grouped queries over the agreement list's filters (the
 institutions ranked by agreements, with how many there are in the same pass, and the
-co-signed pairs among those kept), laid out on the server with networkx's force-directed
+co-signed pairs among those kept), laid out on the server with igraph's force-directed
 layout, and cached by directory version and filters: an edit retires it. Positions are
 fractions of the drawing, so the template places nodes in percentages and keeps labels at
 a legible pixel size on any screen. Only published agreements count.
@@ -10,9 +10,13 @@ a legible pixel size on any screen. Only published agreements count.
 
 import io
 import math
+import random
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import igraph
 import networkx as nx
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import Count, F, Window
@@ -39,9 +43,9 @@ LABELLED_NODES = 12  # the largest nodes carry a written name…
 PHONE_LABELLED_NODES = 5  # …fewer on a phone, chosen apart so they do not collide there
 MARGIN = 0.06  # share of the drawing kept free at each edge
 LAYOUT_SEED = 12  # the same data always gives the same picture
-# networkx's default is 50 rounds; past 30 the 150-node picture hardly moves, while each
-# round costs milliseconds of an uncached request.
-LAYOUT_ITERATIONS = 30
+# Rounds of the force-directed layout (igraph's default is 500): at 100 the 150-node
+# picture is spread and untangled, in about 8 ms.
+LAYOUT_ITERATIONS = 100
 MIN_RADIUS, MAX_RADIUS = 4, 18  # pixels
 GRID = 1000  # positions are written in thousandths of the drawing's width and height
 # For keeping labels apart: the drawing's size on a desktop and on a phone (20rem high,
@@ -302,23 +306,48 @@ def _choose_labels(nodes, limit, drawing_width, drawing_height, flag, label_heig
         placed.append(box)
 
 
+_IGRAPH_RANDOMNESS = threading.Lock()
+
+
+@contextmanager
+def _seeded_igraph():
+    """igraph's layouts draw random numbers (from Python's ``random`` unless told
+    otherwise) even from given starting points: a generator with a fixed seed for the
+    while, one layout at a time, gives the same picture for the same graph."""
+    with _IGRAPH_RANDOMNESS:
+        igraph.set_random_number_generator(random.Random(LAYOUT_SEED))
+        try:
+            yield
+        finally:
+            igraph.set_random_number_generator(random)
+
+
 def _lay_out(nodes, edges, centre=None):
-    """Force-directed positions in ``[MARGIN, 1 - MARGIN]``, the same for the same graph."""
+    """Force-directed positions in ``[MARGIN, 1 - MARGIN]``, the same for the same graph:
+    igraph's Fruchterman-Reingold, from starting points drawn with a fixed seed. Written
+    in C, it lays out the 150 institutions of a network page in a few milliseconds;
+    networkx's, in Python and numpy, took 18 ms of a 50 ms uncached page."""
     if not nodes:
         return
-    graph = nx.Graph()
-    graph.add_nodes_from(node.pk for node in nodes)
-    for edge in edges:
-        # Logarithmic pull: a pair with 200 agreements must not crush the picture.
-        graph.add_edge(edge.source.pk, edge.target.pk, weight=1 + math.log(edge.weight))
     if len(nodes) == 1:
-        positions = {nodes[0].pk: (0.0, 0.0)}
+        coordinates = [(0.0, 0.0)]
     else:
+        index = {node.pk: place for place, node in enumerate(nodes)}
+        graph = igraph.Graph(
+            n=len(nodes), edges=[(index[edge.source.pk], index[edge.target.pk]) for edge in edges]
+        )
+        start = random.Random(LAYOUT_SEED)
         # The page's institution is not pinned: pinned, the others drifted to one side of
         # it. Linked to all of its partners, it settles near their middle by itself.
-        positions = nx.spring_layout(
-            graph, seed=LAYOUT_SEED, weight="weight", iterations=LAYOUT_ITERATIONS
-        )
+        with _seeded_igraph():
+            coordinates = graph.layout_fruchterman_reingold(
+                # Logarithmic pull: a pair with 200 agreements must not crush the picture.
+                weights=[1 + math.log(edge.weight) for edge in edges] or None,
+                niter=LAYOUT_ITERATIONS,
+                seed=[[start.random(), start.random()] for _ in nodes],
+                grid="nogrid",
+            ).coords
+    positions = {node.pk: point for node, point in zip(nodes, coordinates, strict=True)}
     xs = [float(x) for x, _ in positions.values()]
     ys = [float(y) for _, y in positions.values()]
     if centre is not None:

@@ -10,9 +10,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnerships.settings")
 
 application = get_wsgi_application()
 
-# Import every view's module (networkx, pypinyin, the API's serializers and schema) when a
-# worker starts, before it takes requests, rather than in its first request: that took
-# most of a second, again in every worker gunicorn starts after ``max_requests``.
+# Import every view's module (igraph, networkx, pypinyin, the API's serializers and
+# schema) when a worker starts, before it takes requests, rather than in its first
+# request: that took most of a second, again in every worker gunicorn starts after
+# ``max_requests``.
 get_resolver().url_patterns  # noqa: B018 - reading them imports the views
 
 # The objects loaded so far (modules, URL patterns, templates) live as long as the
