@@ -25,6 +25,10 @@ from .search_documents import SEARCH_CONFIG
 MAX_QUERY_LENGTH = 200
 MAX_CORRECTED_WORDS = 8
 CANDIDATES_PER_WORD = 3
+# A word less like the typed one than the likest by this much (trigram similarity) is
+# another word, not the one meant: "Hebbei" is Hebei (0.63), not "hei" (0.38) as in
+# Heilongjiang, which would add its 2,400 agreements to Hebei's 5,400 at 100,000.
+SIMILARITY_MARGIN = 0.1
 # Words a part of a word stands for, shortest first: "medic" finds "medical",
 # "medicine", "biomedical", … A part found in more words matches those first.
 CONTAINING_WORDS_PER_WORD = 20
@@ -241,20 +245,22 @@ def word_candidates(query):
     swaps = [" ".join(_swapped(word)) for word in words]
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT typed_words.position, typed, candidate.word, candidate.kind "
+            "SELECT typed_words.position, typed, candidate.word, candidate.kind, "
+            "  candidate.likeness "
             "FROM unnest(%s::text[], %s::text[], %s::text[]) WITH ORDINALITY "
             "  AS typed_words(typed, pattern, swaps, position) "
             "LEFT JOIN LATERAL ("
-            f"  (SELECT word, {SWAPPED} AS kind, row_number() OVER (ORDER BY word) AS place"
+            f"  (SELECT word, {SWAPPED} AS kind, NULL::real AS likeness,"
+            "   row_number() OVER (ORDER BY word) AS place"
             "   FROM partnerships_searchword WHERE word = ANY(string_to_array(swaps, ' ')))"
             "  UNION ALL"
-            f"  (SELECT word, {SIMILAR} AS kind, row_number() OVER ("
+            f"  (SELECT word, {SIMILAR} AS kind, similarity(word, typed), row_number() OVER ("
             "     ORDER BY similarity(word, typed) DESC, abs(length(word) - length(typed)), word"
             "   ) AS place FROM partnerships_searchword WHERE word %% typed"
             "   ORDER BY place LIMIT %s)"
             "  UNION ALL"
-            f"  (SELECT word, {CONTAINING} AS kind, row_number() OVER (ORDER BY length(word), word)"
-            "   AS place"
+            f"  (SELECT word, {CONTAINING} AS kind, NULL::real,"
+            "   row_number() OVER (ORDER BY length(word), word) AS place"
             "   FROM partnerships_searchword WHERE word LIKE pattern"
             "   ORDER BY place LIMIT %s)"
             ") AS candidate ON true "
@@ -262,17 +268,28 @@ def word_candidates(query):
             [words, patterns, swaps, CANDIDATES_PER_WORD, CONTAINING_WORDS_PER_WORD],
         )
         candidates = {}
-        for position, typed, word, kind in cursor.fetchall():
-            candidates.setdefault(position, []).append((word or typed, kind))
+        for position, typed, word, kind, likeness in cursor.fetchall():
+            candidates.setdefault(position, []).append((word or typed, kind, likeness))
     found = []
     for typed, rows in zip(words, (candidates[p] for p in sorted(candidates)), strict=True):
-        known = [typed] if (typed, SIMILAR) in rows else []  # Meant as typed first.
-        swapped = [word for word, kind in rows if kind == SWAPPED]
+        known = [typed] if (typed, SIMILAR) in ((w, k) for w, k, _ in rows) else []
+        swapped = [word for word, kind, _ in rows if kind == SWAPPED]
         # Two swapped letters that make a known word are the typo: the similar words
         # would only widen the search ("fujian", not "funan" too).
-        chosen = known + swapped if swapped else known + [word for word, _ in rows]
+        chosen = known + swapped if swapped else known + _close_enough(rows)
         found.append(list(dict.fromkeys(chosen)))
     return found
+
+
+def _close_enough(rows):
+    """The candidate words of ``rows`` (``(word, kind, likeness)``) but the similar ones
+    markedly less like the typed word than the likest (``SIMILARITY_MARGIN``)."""
+    likest = max((likeness for _, kind, likeness in rows if kind == SIMILAR), default=None)
+    return [
+        word
+        for word, kind, likeness in rows
+        if kind != SIMILAR or round(likest - likeness, 3) < SIMILARITY_MARGIN
+    ]
 
 
 def _swapped(word):

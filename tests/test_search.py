@@ -105,6 +105,23 @@ def test_a_swapped_letters_typo_searches_the_word_meant_alone(client, db):
 
 
 @on_postgresql
+def test_a_typo_searches_the_likest_words_not_those_merely_near_it(client, db):
+    """ "Academyy" is "academy" (similarity 0.70), not also "academic" (0.50): a word
+    markedly less like the typed one than the likest is another word."""
+    from partnerships.search import word_candidates
+    from tests.factories import InstitutionFactory
+
+    for name in ("Academy of Medicine", "Academic Hospital", "Disease Centre", "Diseases Hall"):
+        InstitutionFactory(name=name)
+    assert word_candidates("Academyy") == [["academy"]]
+    assert result_names(client.get(SEARCH_URL, {"q": "Academyy"}), "Institutions") == [
+        "Academy of Medicine"
+    ]
+    # As like as each other (0.70 and 0.64): both are searched.
+    assert word_candidates("Diseasee") == [["disease", "diseases"]]
+
+
+@on_postgresql
 def test_a_misspelt_query_is_corrected_once_for_every_section(client, curated):
     """Each section (agreements, institutions, people, fields) needs the corrections: the
     lexicon is asked once per page, not once per section."""
@@ -206,7 +223,11 @@ def test_a_search_that_finds_nothing_suggests_names_holding_a_word_it_may_have_m
     # hold, every section finds nothing, and the names with "Tianjin" are offered.
     response = client.get(SEARCH_URL, {"q": "Tianjn quasar"})
     assert response.context["total"] == 0
-    assert response.context["suggestions"][0] == "Tianjin University"
+    # Both hold "Tianjin" alike: in the order of their names.
+    assert response.context["suggestions"][:2] == [
+        "Tianjin Medical University",
+        "Tianjin University",
+    ]
     html = response.content.decode()
     assert 'href="?q=Tianjin%20University"' in html
 
