@@ -300,21 +300,6 @@ class AgreementFilterSet(FacetedFilterSet):
     )
 
     q = SearchFilter(label=_("Search agreements"), method="filter_search")
-
-    def year_rows(self, applied):
-        """A reader's agreements in one field, for the year facet and chart of a list
-        filtered by a field and a year: counted from the field's facet rows (PostgreSQL),
-        a top-level field's 13,000 at 100,000 agreements take 15 ms, not 34 through the
-        agreement table and the links of the field and its sub-fields."""
-        slugs = self.active.get("field", [])
-        if applied != {"field"} or len(slugs) != 1 or not read_model.in_use():
-            return None
-        # The base queryset must hold the published agreements and nothing else, as the
-        # facet rows counted do (an editor's list holds drafts too).
-        if self.queryset.query.where != Agreement.objects.published().query.where:
-            return None
-        return read_model.published_in_field_slug(slugs[0])
-
     institution = SlugListFilter(
         label=_("Institution"), method="filter_institution", item_label=_("institution")
     )
@@ -460,6 +445,20 @@ class AgreementFilterSet(FacetedFilterSet):
     def count(self):
         """How many results: from the matching ids the facets count too, not a COUNT."""
         return self.matching().count()
+
+    def year_rows(self, applied):
+        """A reader's agreements in one field, for the year facet and chart of a list
+        filtered by a field and a year: counted from the field's facet rows (PostgreSQL),
+        a top-level field's 13,000 at 100,000 agreements take 15 ms, not 34 through the
+        agreement table and the links of the field and its sub-fields."""
+        slugs = self.active.get("field", [])
+        if applied != {"field"} or len(slugs) != 1 or not read_model.in_use():
+            return None
+        # The base queryset must hold the published agreements and nothing else, as the
+        # facet rows counted do (an editor's list holds drafts too).
+        if self.queryset.query.where != Agreement.objects.published().query.where:
+            return None
+        return read_model.published_in_field_slug(slugs[0])
 
 
 class InstitutionFilterSet(FacetedFilterSet):
