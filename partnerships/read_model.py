@@ -188,22 +188,20 @@ def published_in_field(focus_area):
     from them: through the agreement table, the agreements of a top-level field (13,000
     at 100,000 agreements) took 100 ms to find and 140-210 ms to sort by date and title,
     one primary-key probe each; here they take about 15 ms and 5 ms."""
-    from .models import AgreementFacets
-
-    in_field = RawSQL(IN_FIELD, [focus_area.pk], output_field=BooleanField())
-    return AgreementFacets.objects.filter(in_field, published=True)
+    return _published_in("%s", focus_area.pk)
 
 
 def published_in_field_slug(slug):
     """``published_in_field`` of the field called ``slug`` (none when no field is), which
     is looked up inside the same query: the list's field filter names fields by slug."""
+    return _published_in("(SELECT id FROM partnerships_focusarea WHERE slug = %s)", slug)
+
+
+def _published_in(field, param):
+    """The published rows whose fields hold ``field`` (SQL for one field id, one param)."""
     from .models import AgreementFacets
 
-    in_field = RawSQL(
-        IN_FIELD % "(SELECT id FROM partnerships_focusarea WHERE slug = %s)",
-        [slug],
-        output_field=BooleanField(),
-    )
+    in_field = RawSQL(IN_FIELD % field, [param], output_field=BooleanField())
     return AgreementFacets.objects.filter(in_field, published=True)
 
 

@@ -272,7 +272,8 @@ def word_candidates(query):
             candidates.setdefault(position, []).append((word or typed, kind, likeness))
     found = []
     for typed, rows in zip(words, (candidates[p] for p in sorted(candidates)), strict=True):
-        known = [typed] if (typed, SIMILAR) in ((w, k) for w, k, _ in rows) else []
+        # Meant as typed first.
+        known = [typed] if any(w == typed and k == SIMILAR for w, k, _ in rows) else []
         swapped = [word for word, kind, _ in rows if kind == SWAPPED]
         # Two swapped letters that make a known word are the typo: the similar words
         # would only widen the search ("fujian", not "funan" too).
