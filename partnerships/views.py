@@ -184,7 +184,7 @@ class AgreementListView(FacetedListView):
     filterset_class = AgreementFilterSet
 
     def get_queryset(self):
-        return Agreement.objects.visible_to(self.request.user).for_list()
+        return Agreement.objects.visible_to(self.request.user).for_cards()
 
     def page_ids(self, filterset):
         # A search in relevance order: ranked from the narrow search rows (PostgreSQL).
@@ -309,7 +309,7 @@ class AgreementDetailView(DetailView):
             participations_by_role=_group_by_role(participations),
             related=Agreement.objects.visible_to(self.request.user)
             .related_to(agreement)
-            .for_list()[:5],
+            .for_cards()[:5],
         )
         return context
 
@@ -345,7 +345,7 @@ class InstitutionDetailView(DetailView):
         agreements = (
             Agreement.objects.visible_to(self.request.user)
             .involving(institution)
-            .for_list()
+            .for_cards()
             .newest_first()
         )
         page, notice = paginate(
@@ -424,7 +424,7 @@ class FocusAreaDetailView(DetailView):
             ids_from = partial(rows.order_by, *NEWEST_FIRST)
         else:
             agreements, count = found.agreements(), found.count
-        agreements = agreements.for_list().newest_first()
+        agreements = agreements.for_cards().newest_first()
         page, notice = paginate(
             self.request, agreements, cache_as=type(self).__name__, count=count, ids_from=ids_from
         )
@@ -466,7 +466,7 @@ class SourceDetailView(DetailView):
         context["agreements"] = (
             Agreement.objects.visible_to(self.request.user)
             .filter(source_links__source=self.object)
-            .for_list()
+            .for_cards()
         )
         return context
 
@@ -496,7 +496,7 @@ def home(request):
         "year_chart": year_chart("home", (), published, {}),
         "counts": numbers,
         # Newly published first: an agreement whose signing date is not stated is news too.
-        "latest": published.for_list().order_by("-published_at", "-pk")[:6],
+        "latest": published.for_cards().order_by("-published_at", "-pk")[:6],
         "top_fields": top_fields,
         "top_institutions": top_institutions,
     }
@@ -518,7 +518,7 @@ def search_everything(request):
         visible = Agreement.objects.visible_to(request.user)
         drafts_shown = sees_drafts(request.user)
         kinds = (
-            (_("Agreements"), "agreement-list", visible.for_list(), "title", None),
+            (_("Agreements"), "agreement-list", visible.for_cards(), "title", None),
             (
                 _("Institutions"),
                 "institution-list",

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from partnerships.models import AgreementKind, DatePrecision, InstitutionKind
+from partnerships.models import Agreement, AgreementKind, DatePrecision, InstitutionKind
 from tests.factories import (
     AgreementFactory,
     DraftAgreementFactory,
@@ -262,3 +262,39 @@ def test_a_card_escapes_every_name_it_writes(client, db, prefix, query):
         assert '<span lang="en">' not in cards
     if query:
         assert "<mark>partners</mark>" in cards
+
+
+def test_cards_name_the_parties_in_the_sources_order_and_the_fields_by_name(client, db):
+    # A card's parties and fields are read apart from the agreement (for_cards()): they
+    # must be the agreement's own, in the order its record gives them, on every page
+    # that shows cards, and agree with the records' relations.
+    zeta, alpha = InstitutionFactory(name="Zeta Hospital"), InstitutionFactory(name="Alpha Uni")
+    anatomy, zoology = FocusAreaFactory(name="Anatomy"), FocusAreaFactory(name="Zoology")
+    agreement = AgreementFactory(
+        title="Ordered partners", parties=[zeta, alpha], fields=[zoology, anatomy]
+    )
+    AgreementFactory(title="Another deal", parties=[alpha], fields=[zoology])
+    pages = [
+        LIST_URL,
+        reverse("institution-detail", args=[alpha.slug]),
+        reverse("focusarea-detail", args=[zoology.slug]),
+        reverse("search") + "?q=Ordered",
+        reverse("home"),
+    ]
+    for url in pages:
+        html = client.get(url).content.decode()
+        card = html[html.index(f'<a href="{agreement.get_absolute_url()}">') :]
+        card = card[: card.index("</li>", card.index('class="card-parties"'))]
+        assert card.index(zeta.get_absolute_url()) < card.index(alpha.get_absolute_url()), url
+        tags = html[html.index(f'<a href="{agreement.get_absolute_url()}">') :]
+        tags = tags[tags.index('class="tags"') : tags.index("</ul>", tags.index('class="tags"'))]
+        assert tags.index(anatomy.get_absolute_url()) < tags.index(zoology.get_absolute_url())
+
+    for listed in Agreement.objects.for_cards():
+        with_relations = Agreement.objects.for_list().get(pk=listed.pk)
+        assert [p.slug for p in listed.card_parties] == [
+            link.institution.slug for link in with_relations.party_links.all()
+        ]
+        assert [f.slug for f in listed.card_fields] == [
+            area.slug for area in with_relations.focus_areas.all()
+        ]

@@ -17,8 +17,9 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, Lower, NullIf
+from django.db.models.query import ModelIterable
 
-from .common import AgreementStatus, NaturalKeyQuerySet, reads_chinese
+from .common import AgreementStatus, NamedInTwoLanguages, NaturalKeyQuerySet, reads_chinese
 
 
 # Newest first; the title and then the id make the order total, so pages never overlap.
@@ -226,6 +227,59 @@ def fields_by_agreement(agreement_ids):
     )
 
 
+class CardName(NamedInTwoLanguages):
+    """A party or a field as an agreement's card names it: its address and its names in
+    both languages, read as plain values rather than as a model instance."""
+
+    __slots__ = ("name", "name_zh_hans", "slug")
+
+    def __init__(self, slug, name, name_zh_hans):
+        self.slug, self.name, self.name_zh_hans = slug, name, name_zh_hans
+
+
+def attach_card_parts(agreements):
+    """Give each of ``agreements`` what its card names besides itself, read in two queries
+    for them all: ``card_parties`` (in the order the source names them) and
+    ``card_fields`` (by name, as ``focus_areas.all()`` orders them), as :class:`CardName`.
+
+    Prefetched as model instances, the twenty agreements of a list page brought about 130
+    parties, institutions and fields, each with related managers: 6–9 ms of Python at
+    100,000 agreements for three values apiece, read as values in about 3.
+    """
+    if not agreements:
+        return
+    ids = [agreement.pk for agreement in agreements]
+    party = apps.get_model("partnerships", "AgreementParty")
+    link = apps.get_model("partnerships", "AgreementFocusArea")
+    parties = grouped(
+        party.objects.filter(in_ids("agreement_id", ids))
+        .order_by("agreement_id", "order", "id")
+        .values_list(
+            "agreement_id", "institution__slug", "institution__name", "institution__name_zh_hans"
+        )
+    )
+    fields = grouped(
+        link.objects.filter(in_ids("agreement_id", ids))
+        .order_by("agreement_id", "focus_area__name", "focus_area_id")
+        .values_list(
+            "agreement_id", "focus_area__slug", "focus_area__name", "focus_area__name_zh_hans"
+        )
+    )
+    for agreement in agreements:
+        agreement.card_parties = [CardName(*names) for names in parties.get(agreement.pk, ())]
+        agreement.card_fields = [CardName(*names) for names in fields.get(agreement.pk, ())]
+
+
+class AgreementCards(ModelIterable):
+    """Agreements with their cards' parts (:func:`attach_card_parts`), read for all the
+    rows of a query at once, however the query is later cut or reordered."""
+
+    def __iter__(self):
+        agreements = list(super().__iter__())
+        attach_card_parts(agreements)
+        yield from agreements
+
+
 class ByReaderName:
     """A–Z by the name the reader sees, for every record named in two languages.
 
@@ -255,7 +309,16 @@ class AgreementQuerySet(NaturalKeyQuerySet):
         """Staff see drafts (marked as such); everyone else sees published records only."""
         return self.all() if sees_drafts(user) else self.published()
 
+    def for_cards(self):
+        """Agreements to be shown as cards (lists, pages of records, search): each with
+        ``card_parties`` and ``card_fields`` (:func:`attach_card_parts`)."""
+        clone = self._chain()
+        clone._iterable_class = AgreementCards
+        return clone
+
     def for_list(self):
+        """With parties and fields as model instances, for the admin, feeds and downloads,
+        which read more of them than a card does."""
         from .agreements import AgreementParty
 
         return self.prefetch_related(

@@ -17,6 +17,7 @@ from partnerships.models.common import (
     slug_addresses,
 )
 from partnerships.models.common import web_url as _web_url
+from partnerships.models.querysets import attach_card_parts
 from partnerships.search import query_words
 from partnerships.site import absolute_url as site_absolute_url
 
@@ -216,15 +217,18 @@ def agreement_card(context, agreement, query=""):
     """
     cards = _Cards.for_page(context, query)
     escape = html.escape
+    if not hasattr(agreement, "card_parties"):
+        # A card alone (pages read theirs together: ``for_cards()``).
+        attach_card_parts([agreement])
     parties = cards.separator.join(
-        f'<a href="{escape(cards.institution_address(link.institution.slug))}">'
-        f"{cards.name(link.institution, marked=True)}</a>"
-        for link in agreement.party_links.all()
+        f'<a href="{escape(cards.institution_address(party.slug))}">'
+        f"{cards.name(party, marked=True)}</a>"
+        for party in agreement.card_parties
     )
     tags = "".join(
         f'<li><a href="{escape(cards.field_address(area.slug))}">'
         f"{cards.name(area, marked=False)}</a></li>"
-        for area in agreement.focus_areas.all()
+        for area in agreement.card_fields
     )
     if tags:
         tags = f'<ul class="tags" aria-label="{cards.fields_label}">{tags}</ul>'
