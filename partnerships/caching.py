@@ -31,14 +31,34 @@ def cached(namespace, parts, compute):
 
     A request reads the version once however many lookups it makes (``read_once``).
     """
-    version = DirectoryVersion.current()
-    # Per language too: some values hold labels (facets), translated when computed.
-    key = f"directory:{namespace}:{version}:{translation.get_language()}:{_digest(parts)}"
+    key = _key(namespace, DirectoryVersion.current(), parts)
     value = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, TIMEOUT)
     return value
+
+
+def cached_many(namespace, parts_list, compute_missing):
+    """``[cached(namespace, parts, …) for parts in parts_list]``, looked up at once; those
+    not remembered are found together: ``compute_missing(places)`` gives their values,
+    in the order of ``places`` (their positions in ``parts_list``)."""
+    version = DirectoryVersion.current()
+    keys = [_key(namespace, version, parts) for parts in parts_list]
+    found = cache.get_many(keys)
+    missing = [place for place, key in enumerate(keys) if found.get(key) is None]
+    if missing:
+        computed = dict(
+            zip((keys[place] for place in missing), compute_missing(missing), strict=True)
+        )
+        cache.set_many(computed, TIMEOUT)
+        found.update(computed)
+    return [found[key] for key in keys]
+
+
+def _key(namespace, version, parts):
+    # Per language too: some values hold labels (facets), translated when computed.
+    return f"directory:{namespace}:{version}:{translation.get_language()}:{_digest(parts)}"
 
 
 def focus_area_counts():

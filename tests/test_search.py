@@ -322,3 +322,44 @@ def test_a_list_search_pages_through_every_match_best_first(client, admin_client
         assert shown == expected
     # The editor's matches include the draft: 26 of 27, or 9 of 10 signed in 2021.
     assert len(expected) == (10 if "year" in params else 27)
+
+
+@pytest.mark.parametrize(
+    ("query", "misspelt"),
+    [("University", False), ("Tianjin University", False), ("Beihnag Universty", True)],
+)
+def test_each_section_shows_what_its_own_search_finds_all_found_in_one_query(
+    client, curated, query, misspelt
+):
+    """The sections are counted and ranked together (PostgreSQL: one query, and one more
+    when the words are corrected); each shows its own search's count and first results,
+    in rank order."""
+    from django.core.cache import cache
+    from django.test.utils import CaptureQueriesContext
+
+    from partnerships import search
+    from partnerships.models import Agreement, FocusArea, Institution, Person
+
+    corrected = misspelt and connection.vendor == "postgresql"  # SQLite finds no typo
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(SEARCH_URL, {"q": query})
+    if connection.vendor == "postgresql":
+        found_together = [q for q in queries if "COUNT(*) OVER ()" in q["sql"]]
+        assert len(found_together) == (2 if corrected else 1)
+    shown = 0
+    for label, queryset, name_field in (
+        ("Agreements", Agreement.objects.published(), "title"),
+        ("Institutions", Institution.objects.public(), "name"),
+        ("People", Person.objects.public(), "family_name"),
+        ("Fields", FocusArea.objects.all(), "name"),
+    ):
+        if corrected:  # In every section alike, as no section finds the words as typed.
+            own_search = search._corrected_plan(queryset.model, query).apply(queryset)
+        else:
+            own_search = search.search(queryset, query, name_field)
+        first = list(own_search.values_list("pk", flat=True)[:5])
+        assert [item.pk for item in section(response, label)["results"]] == first, label
+        assert section(response, label)["count"] == own_search.count(), label
+        shown += len(first)
+    assert bool(shown) == (corrected or not misspelt)
