@@ -214,11 +214,11 @@ class AgreementViewSet(DirectoryViewSet):
         fields = fields_by_agreement(ids)
         for record in records:
             record.listed_parties = [
-                {"institution": {"slug": slug, "name": name, "kind": kind}}
-                for slug, name, kind in parties.get(record.pk, ())
+                {"institution": {"slug": party.slug, "name": party.name, "kind": party.kind}}
+                for party in parties.get(record.pk, ())
             ]
             record.listed_fields = [
-                {"slug": slug, "name": name} for slug, name in fields.get(record.pk, ())
+                {"slug": field.slug, "name": field.name} for field in fields.get(record.pk, ())
             ]
 
 

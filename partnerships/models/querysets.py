@@ -199,48 +199,62 @@ def in_ids(field, ids):
     return Q(**{f"{field}__in": ids})
 
 
-def parties_by_agreement(agreement_ids):
-    """``{agreement id: [(slug, name, kind), …]}``, in the order the source names them.
+class ListedName(NamedInTwoLanguages):
+    """A party or a field as a listed agreement names it (its card, the API's lists, the
+    downloads): its address, its names in both languages and, for an institution, its
+    kind; read as plain values, not as a model instance."""
 
-    The one reading of listed agreements' parties, for the API's lists and the downloads.
+    __slots__ = ("kind", "name", "name_zh_hans", "slug")
+
+    def __init__(self, slug, name, name_zh_hans, kind=""):
+        self.slug, self.name, self.name_zh_hans, self.kind = slug, name, name_zh_hans, kind
+
+
+def parties_by_agreement(agreement_ids):
+    """``{agreement id: [ListedName, …]}``: its institutions, in the order the source
+    names them.
+
+    The one reading of listed agreements' parties, for cards, the API's lists and the
+    downloads.
     """
     party = apps.get_model("partnerships", "AgreementParty")
-    return grouped(
+    rows = grouped(
         party.objects.filter(in_ids("agreement_id", agreement_ids))
         .order_by("agreement_id", "order", "id")
-        .values_list("agreement_id", "institution__slug", "institution__name", "institution__kind")
+        .values_list(
+            "agreement_id",
+            "institution__slug",
+            "institution__name",
+            "institution__name_zh_hans",
+            "institution__kind",
+        )
     )
+    return {pk: [ListedName(*names) for names in parties] for pk, parties in rows.items()}
 
 
 def fields_by_agreement(agreement_ids):
-    """``{agreement id: [(slug, name), …]}`` by name, for the API's lists and the downloads.
+    """``{agreement id: [ListedName, …]}``: its fields by name, for cards, the API's lists
+    and the downloads.
 
     Sorted here by code point, not by the database's collation, so that both databases
     give the same order.
     """
     link = apps.get_model("partnerships", "AgreementFocusArea")
-    return grouped(
+    rows = grouped(
         link.objects.filter(in_ids("agreement_id", agreement_ids))
         .order_by()
-        .values_list("agreement_id", "focus_area__slug", "focus_area__name"),
+        .values_list(
+            "agreement_id", "focus_area__slug", "focus_area__name", "focus_area__name_zh_hans"
+        ),
         sort=lambda field: field[1],
     )
-
-
-class CardName(NamedInTwoLanguages):
-    """A party or a field as an agreement's card names it: its address and its names in
-    both languages, read as plain values rather than as a model instance."""
-
-    __slots__ = ("name", "name_zh_hans", "slug")
-
-    def __init__(self, slug, name, name_zh_hans):
-        self.slug, self.name, self.name_zh_hans = slug, name, name_zh_hans
+    return {pk: [ListedName(*names) for names in fields] for pk, fields in rows.items()}
 
 
 def attach_card_parts(agreements):
     """Give each of ``agreements`` what its card names besides itself, read in two queries
-    for them all: ``card_parties`` (in the order the source names them) and
-    ``card_fields`` (by name, as ``focus_areas.all()`` orders them), as :class:`CardName`.
+    for them all: ``card_parties`` and ``card_fields`` (:func:`parties_by_agreement`,
+    :func:`fields_by_agreement`).
 
     Prefetched as model instances, the twenty agreements of a list page brought about 130
     parties, institutions and fields, each with related managers: 6–9 ms of Python at
@@ -249,25 +263,10 @@ def attach_card_parts(agreements):
     if not agreements:
         return
     ids = [agreement.pk for agreement in agreements]
-    party = apps.get_model("partnerships", "AgreementParty")
-    link = apps.get_model("partnerships", "AgreementFocusArea")
-    parties = grouped(
-        party.objects.filter(in_ids("agreement_id", ids))
-        .order_by("agreement_id", "order", "id")
-        .values_list(
-            "agreement_id", "institution__slug", "institution__name", "institution__name_zh_hans"
-        )
-    )
-    fields = grouped(
-        link.objects.filter(in_ids("agreement_id", ids))
-        .order_by("agreement_id", "focus_area__name", "focus_area_id")
-        .values_list(
-            "agreement_id", "focus_area__slug", "focus_area__name", "focus_area__name_zh_hans"
-        )
-    )
+    parties, fields = parties_by_agreement(ids), fields_by_agreement(ids)
     for agreement in agreements:
-        agreement.card_parties = [CardName(*names) for names in parties.get(agreement.pk, ())]
-        agreement.card_fields = [CardName(*names) for names in fields.get(agreement.pk, ())]
+        agreement.card_parties = parties.get(agreement.pk, [])
+        agreement.card_fields = fields.get(agreement.pk, [])
 
 
 class AgreementCards(ModelIterable):

@@ -250,25 +250,25 @@ AGREEMENT_COLUMNS = (
     Column(
         "party_names",
         _("Names of the parties, in the order the source names them."),
-        lambda r, c: [name for _, name, _ in r["parties"]],
+        lambda r, c: [party.name for party in r["parties"]],
         many=True,
     ),
     Column(
         "party_slugs",
         _("Identifiers of the parties, in the same order as party_names."),
-        lambda r, c: [slug for slug, _, _ in r["parties"]],
+        lambda r, c: [party.slug for party in r["parties"]],
         many=True,
     ),
     Column(
         "field_names",
         _("Fields (focus areas) the agreement covers."),
-        lambda r, c: [name for _, name in r["fields"]],
+        lambda r, c: [field.name for field in r["fields"]],
         many=True,
     ),
     Column(
         "field_slugs",
         _("Identifiers of the fields, in the same order as field_names."),
-        lambda r, c: [slug for slug, _ in r["fields"]],
+        lambda r, c: [field.slug for field in r["fields"]],
         many=True,
     ),
     Column(
