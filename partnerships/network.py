@@ -19,7 +19,7 @@ from functools import cached_property
 import igraph
 import networkx as nx
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.db.models import Count, F, Window
+from django.db.models import Count, F, OuterRef, Subquery, Window
 from django.utils.translation import ngettext
 
 from . import partner_pairs
@@ -183,39 +183,36 @@ class Network:
         return self.edges_among_nodes > len(self.edges)
 
 
-def _short_names(ids):
-    """An acronym where the directory knows one (PUMCH), for the few written labels."""
-    acronyms = {}
-    rows = (
-        Institution.names.rel.related_model.objects.filter(
-            in_ids("institution_id", ids), name_type=InstitutionNameType.ACRONYM
-        )
-        .order_by("institution", "pk")
-        .values_list("institution", "name")
-    )
-    for institution, name in rows:
-        acronyms.setdefault(institution, name)
-    return acronyms
-
-
 def _nodes(counts):
-    """Nodes for ``{institution id: agreements}``, largest first (one or two queries)."""
+    """Nodes for ``{institution id: agreements}``, largest first (one query). A node's
+    written label is its acronym where the directory knows one (PUMCH), read in the same
+    query (a second one cost more than the acronyms' lookups)."""
     ids = list(counts)
-    acronyms = _short_names(ids) if ids else {}
-    records = Institution.objects.filter(in_ids("id", ids)).values_list(
-        "pk", "slug", "name", "kind", "name_zh_hans"
+    if not ids:
+        return []
+    acronym = (
+        Institution.names.rel.related_model.objects.filter(
+            institution=OuterRef("pk"), name_type=InstitutionNameType.ACRONYM
+        )
+        .order_by("pk")
+        .values("name")[:1]
+    )
+    records = (
+        Institution.objects.filter(in_ids("id", ids))
+        .annotate(acronym=Subquery(acronym))
+        .values_list("pk", "slug", "name", "kind", "name_zh_hans", "acronym")
     )
     nodes = [
         Node(
             pk=pk,
             slug=slug,
             name=name,
-            short_name=acronyms.get(pk) or (name if len(name) <= 28 else name[:26] + "…"),
+            short_name=acronym or (name if len(name) <= 28 else name[:26] + "…"),
             kind=kind,
             agreements=counts[pk],
             name_zh_hans=name_zh_hans,
         )
-        for pk, slug, name, kind, name_zh_hans in records
+        for pk, slug, name, kind, name_zh_hans, acronym in records
     ]
     nodes.sort(key=lambda node: (-node.agreements, node.name))
     return nodes

@@ -397,3 +397,19 @@ def test_the_partner_pairs_follow_every_write(directory, monkeypatch, threshold)
     four.delete()
     assert ("loner", "academy") not in kept_pairs()
     assert kept_pairs() == counted_pairs()
+
+
+def test_a_node_is_labelled_by_its_first_acronym_else_by_its_name_cut_short(directory):
+    from tests.factories import InstitutionNameFactory
+
+    hub = directory["hub"]
+    InstitutionNameFactory(institution=hub, name="HU", name_type="acronym")
+    InstitutionNameFactory(institution=hub, name="HUB", name_type="acronym")
+    InstitutionNameFactory(institution=hub, name="Hub Uni", name_type="label")
+    long_name = "The Very Long Named First Affiliated Hospital"
+    Institution.objects.filter(slug="hospital").update(name=long_name)
+
+    labels = {node.slug: node.short_name for node in network.directory_network().nodes}
+    assert labels["hub"] == "HU"
+    assert labels["hospital"] == long_name[:26] + "…"
+    assert labels["tianjin"] == "Tianjin Medical"
