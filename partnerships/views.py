@@ -517,43 +517,36 @@ def search_everything(request):
     if query:
         visible = Agreement.objects.visible_to(request.user)
         drafts_shown = sees_drafts(request.user)
+        institutions = Institution.objects.visible_to(request.user)
+        people = Person.objects.visible_to(request.user)
+        fields = FocusArea.objects.all()
+        # Each section: the records searched, and the few shown read with what their cards
+        # say (agreement counts annotated in the same query, not counted in another).
         kinds = (
-            (_("Agreements"), "agreement-list", visible.for_cards(), "title", None),
-            (
-                _("Institutions"),
-                "institution-list",
-                Institution.objects.visible_to(request.user).prefetch_related("names"),
-                "name",
-                Institution.objects.agreement_counts,
-            ),
+            (_("Agreements"), "agreement-list", visible, "title", visible.for_cards()),
+            (_("Institutions"), "institution-list", institutions, "name", institutions.for_list()),
             (
                 _("People"),
                 "person-list",
-                Person.objects.visible_to(request.user).for_page(public_positions=not drafts_shown),
+                people,
                 "family_name",
-                Person.objects.agreement_counts,
+                people.for_list(public_positions=not drafts_shown),
             ),
-            (
-                _("Fields"),
-                "focusarea-list",
-                FocusArea.objects.all(),
-                "name",
-                lambda ids: caching.focus_area_counts(),
-            ),
+            (_("Fields"), "focusarea-list", fields, "name", fields),
         )
         found = search.first_results(
-            [(queryset, name_field) for _label, _url, queryset, name_field, _counts in kinds],
+            [(searched, name_field) for _label, _url, searched, name_field, _shown in kinds],
             query,
             SEARCH_SECTION_SIZE,
             published_agreements=not drafts_shown,
             shared_by=drafts_shown,
         )
-        for (label, url_name, queryset, _name, count_rows), (count, ids) in zip(
+        for (label, url_name, _searched, _name, shown), (count, ids) in zip(
             kinds, found, strict=True
         ):
-            rows = in_order_of(queryset, ids)
-            if rows and count_rows:
-                attach_counts(rows, count_rows([row.pk for row in rows]))
+            rows = in_order_of(shown, ids)
+            if rows and shown is fields:  # The same counts as the field list's, kept.
+                attach_counts(rows, caching.focus_area_counts())
             sections.append(
                 {
                     "label": label,
