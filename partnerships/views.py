@@ -278,6 +278,10 @@ class FocusAreaListView(FacetedListView):
         return context
 
 
+def published_agreement_count(institution_id):
+    return partner_pairs.agreement_counts([institution_id]).get(institution_id, 0)
+
+
 def attach_counts(objects, counts):
     for record in objects:
         record.agreement_count = counts.get(record.pk, 0)
@@ -348,22 +352,33 @@ class InstitutionDetailView(DetailView):
             .for_cards()
             .newest_first()
         )
+        drafts_shown = sees_drafts(self.request.user)
         page, notice = paginate(
-            self.request, agreements, INSTITUTION_PAGE_SIZE, cache_as=type(self).__name__
+            self.request,
+            agreements,
+            INSTITUTION_PAGE_SIZE,
+            cache_as=type(self).__name__,
+            # A reader's count is the institution's partner pair with itself (one row),
+            # not a count of its party rows (thousands for a hub).
+            count=None if drafts_shown else partial(published_agreement_count, institution.pk),
         )
 
         partners = partner_pairs.strongest_partners(institution.pk, PARTNERS_SHOWN)
         positions = Position.objects.filter(institution=institution)
-        if not sees_drafts(self.request.user):
+        if not drafts_shown:
             positions = positions.filter(public_condition(Person, via="person__"))
+        # One more than shown: counted only when there are more (most have a few).
+        shown = list(
+            positions.select_related("person").order_by(
+                "person__family_name", "person__given_name", "title"
+            )[: POSITIONS_SHOWN + 1]
+        )
         context.update(
             agreements_page=page,
             notices=[notice] if notice else [],
             partners=partners,
-            positions=positions.select_related("person").order_by(
-                "person__family_name", "person__given_name", "title"
-            )[:POSITIONS_SHOWN],
-            position_count=positions.count(),
+            positions=shown[:POSITIONS_SHOWN],
+            position_count=positions.count() if len(shown) > POSITIONS_SHOWN else len(shown),
             network=caching.cached(
                 "institution-network",
                 (institution.pk,),

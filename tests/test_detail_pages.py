@@ -130,3 +130,33 @@ def test_an_institutions_page_shows_ten_agreements_and_leads_to_all_of_them(clie
     AgreementFactory(parties=[InstitutionFactory(slug="quiet"), partner])
     quiet = get(client, "institution-detail", "quiet")
     assert "agreements in the list, to filter" not in quiet  # one page says it all
+
+
+@pytest.mark.parametrize("people", [2, 22])
+def test_an_institution_page_counts_its_agreements_and_its_people(client, admin_client, db, people):
+    """Readers count its published agreements, editors its drafts too; past the twenty
+    people shown, the page says how many there are and links to them all."""
+    from partnerships.views import POSITIONS_SHOWN
+    from tests.factories import (
+        AgreementFactory,
+        DraftAgreementFactory,
+        InstitutionFactory,
+        PersonFactory,
+        PositionFactory,
+    )
+
+    place = InstitutionFactory(slug="counted")
+    for _ in range(3):
+        AgreementFactory(parties=[place, InstitutionFactory()])
+    DraftAgreementFactory(parties=[place])
+    for number in range(people):
+        PositionFactory(institution=place, person=PersonFactory(family_name=f"Person {number:02d}"))
+    url = reverse("institution-detail", args=["counted"])
+
+    read = client.get(url)
+    assert read.context["agreements_page"].paginator.count == 3
+    assert admin_client.get(url).context["agreements_page"].paginator.count == 4
+    assert len(read.context["positions"]) == min(people, POSITIONS_SHOWN)
+    assert read.context["position_count"] == people
+    everyone = f"All {people} people with positions here"
+    assert (everyone in read.content.decode()) == (people > POSITIONS_SHOWN)
