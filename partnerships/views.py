@@ -5,7 +5,7 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Window
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -367,18 +367,19 @@ class InstitutionDetailView(DetailView):
         positions = Position.objects.filter(institution=institution)
         if not drafts_shown:
             positions = positions.filter(public_condition(Person, via="person__"))
-        # One more than shown: counted only when there are more (most have a few).
+        # Those shown and how many there are, in one query: COUNT(*) OVER () counts before
+        # the LIMIT.
         shown = list(
-            positions.select_related("person").order_by(
-                "person__family_name", "person__given_name", "title"
-            )[: POSITIONS_SHOWN + 1]
+            positions.select_related("person")
+            .annotate(total=Window(Count("*")))
+            .order_by("person__family_name", "person__given_name", "title")[:POSITIONS_SHOWN]
         )
         context.update(
             agreements_page=page,
             notices=[notice] if notice else [],
             partners=partners,
-            positions=shown[:POSITIONS_SHOWN],
-            position_count=positions.count() if len(shown) > POSITIONS_SHOWN else len(shown),
+            positions=shown,
+            position_count=shown[0].total if shown else 0,
             network=caching.cached(
                 "institution-network",
                 (institution.pk,),
