@@ -155,6 +155,11 @@ def agreement_counts(institutions):
     )
 
 
+def agreement_count(institution):
+    """Published agreements of one institution (its id): its row with itself."""
+    return agreement_counts([institution]).get(institution, 0)
+
+
 def most_active(limit, ties_by_name=False):
     """``([(institution id, published agreements)], institutions that signed any)``: the
     ``limit`` institutions with the most (ties by id, or by name), and how many signed

@@ -278,10 +278,6 @@ class FocusAreaListView(FacetedListView):
         return context
 
 
-def published_agreement_count(institution_id):
-    return partner_pairs.agreement_counts([institution_id]).get(institution_id, 0)
-
-
 def attach_counts(objects, counts):
     for record in objects:
         record.agreement_count = counts.get(record.pk, 0)
@@ -360,7 +356,7 @@ class InstitutionDetailView(DetailView):
             cache_as=type(self).__name__,
             # A reader's count is the institution's partner pair with itself (one row),
             # not a count of its party rows (thousands for a hub).
-            count=None if drafts_shown else partial(published_agreement_count, institution.pk),
+            count=None if drafts_shown else partial(partner_pairs.agreement_count, institution.pk),
         )
 
         partners = partner_pairs.strongest_partners(institution.pk, PARTNERS_SHOWN)
