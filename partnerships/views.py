@@ -557,7 +557,7 @@ def search_everything(request):
             kinds, found, strict=True
         ):
             rows = in_order_of(shown, ids)
-            if rows and shown is fields:  # The same counts as the field list's, kept.
+            if url_name == "focusarea-list":  # The field list's counts, kept per version.
                 attach_counts(rows, caching.focus_area_counts())
             sections.append(
                 {
