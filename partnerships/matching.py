@@ -24,7 +24,8 @@ class Matching:
     ids, a long array, are only read when a count is not remembered.
 
     ``shared``: the set is one many requests share (one filter, such as a year), so its
-    counts are remembered too, under its query; its ids are read only when a count is
+    counts are remembered too, under what names it (``shared``: its base and the filter
+    with its values, or ``True`` for its query); its ids are read only when a count is
     not remembered.
     """
 
@@ -88,11 +89,13 @@ class Matching:
 
     @cached_property
     def identity(self):
-        """What names a remembered set: for a shared one, its query (filters, values, and
-        who may see drafts)."""
+        """What names a remembered set: for a shared one, what the caller named it by, else
+        its query (filters, values, and who may see drafts)."""
         if self.whole is not None:
             return self.whole
-        return str(self.queryset.query) if self.shared else None
+        if self.shared is True:
+            return str(self.queryset.query)
+        return self.shared or None
 
     def agreements(self):
         """The matching agreements, as a queryset to count or group."""
