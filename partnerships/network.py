@@ -14,13 +14,13 @@ import random
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import igraph
 import networkx as nx
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import Count, F, OuterRef, Subquery, Window
-from django.utils.translation import ngettext
+from django.utils.translation import get_language, ngettext
 
 from . import partner_pairs
 from .models import (
@@ -61,6 +61,25 @@ def count_text(number):
     """``intcomma(number)``: most counts are below a thousand, which no language groups,
     and ``intcomma`` formats by locale (a tenth of a network's table, 84 nodes' tooltips)."""
     return str(number) if -1000 < number < 1000 else intcomma(number)
+
+
+@lru_cache(maxsize=4096)
+def _description(language, kind, agreements):
+    """A node's tooltip but its name, the same for every node of that kind and count in a
+    language: translated once, not for each of a picture's 150 nodes per page."""
+    template = ngettext(
+        "%(name)s (%(kind)s): %(count)s agreement",
+        "%(name)s (%(kind)s): %(count)s agreements",
+        agreements,
+    )
+    values = {
+        "name": "%(name)s",
+        "kind": choice_label(InstitutionKind, kind),
+        "count": count_text(agreements),
+    }
+    # Any "%" of the kind's label is kept as it is by the name's formatting.
+    values["kind"] = values["kind"].replace("%", "%%")
+    return template % values
 
 
 @dataclass
@@ -144,15 +163,7 @@ class Node:
 
     @cached_property
     def description(self):
-        return ngettext(
-            "%(name)s (%(kind)s): %(count)s agreement",
-            "%(name)s (%(kind)s): %(count)s agreements",
-            self.agreements,
-        ) % {
-            "name": self.reader_name,
-            "kind": self.kind_label,
-            "count": count_text(self.agreements),
-        }
+        return _description(get_language(), self.kind, self.agreements) % {"name": self.reader_name}
 
 
 @dataclass

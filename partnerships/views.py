@@ -206,11 +206,7 @@ class AgreementListView(FacetedListView):
         return among_matching
 
     def get_facets(self, filterset):
-        # The same 150-odd fields on every list: read once per version (and language).
-        focus_areas = caching.cached(
-            "fields-by-name", (), lambda: FocusArea.objects.by_name().listed()
-        )
-        return facets.agreement_facets(filterset, focus_areas)
+        return facets.agreement_facets(filterset, field_names())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -276,6 +272,12 @@ class FocusAreaListView(FacetedListView):
         context = super().get_context_data(**kwargs)
         context["tree"] = not context["query"]
         return context
+
+
+def field_names():
+    """Every field as :class:`ListedField` values, by name: the same 150-odd on every list
+    and network page, read once per version (and language)."""
+    return caching.cached("fields-by-name", (), lambda: FocusArea.objects.by_name().listed())
 
 
 def attach_counts(objects, counts):
@@ -608,7 +610,8 @@ def network_page(request):
     """The partnership network of the agreements the list would show under the same filters."""
     filterset, notices = _network_filters(request)
     graph = _directory_network(filterset)
-    chips, unknown = facets.active_filters(filterset, request.GET)
+    field_labels = {field.slug: field.reader_name for field in field_names()}
+    chips, unknown = facets.active_filters(filterset, request.GET, {"field": field_labels})
     notices += [
         f"{label}: nothing in the directory is called “{value}”." for label, value in unknown
     ]
