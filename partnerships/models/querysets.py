@@ -188,6 +188,36 @@ class InIds(Expression):
         return f"{sql} = ANY(%s::bigint[])", (*params, self.ids)
 
 
+_WRITTEN_ONCE = {}
+
+
+def rows_by_ids(name, build, ids):
+    """The rows of ``build(ids)``, a ``values_list`` query of records by these ids whose
+    values need no conversion (ids and text).
+
+    On PostgreSQL its SQL is written once per process, under ``name``, with a stand-in
+    for the ids, one array parameter that each call puts in its place: the ORM took
+    longer to write a page's query of its cards' parties (0.7 ms) than the database to
+    answer it (0.5 ms).
+    """
+    if connection.vendor != "postgresql":
+        return list(build(ids))
+    if not isinstance(ids, IdArray):
+        ids = list(ids)
+    # Many ids are read another way (``InIds``): written apart.
+    many = getattr(ids, "size", len(ids)) >= InIds.READ_ALL_FROM
+    written = _WRITTEN_ONCE.get((name, many))
+    if written is None:
+        stand_in = IdArray([])
+        stand_in.size = InIds.READ_ALL_FROM if many else 0
+        sql, params = build(stand_in).query.sql_with_params()
+        written = _WRITTEN_ONCE[name, many] = (sql, params, stand_in)
+    sql, params, stand_in = written
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ids if param is stand_in else param for param in params])
+        return cursor.fetchall()
+
+
 def in_ids(field, ids):
     """The condition ``field`` is one of ``ids``, for ``filter()``: on PostgreSQL as one
     array parameter (``InIds``), elsewhere as a plain ``IN``."""
@@ -237,14 +267,20 @@ def parties_by_agreement(agreement_ids):
     """
     party = apps.get_model("partnerships", "AgreementParty")
     rows = grouped(
-        party.objects.filter(in_ids("agreement_id", agreement_ids))
-        .order_by("agreement_id", "order", "id")
-        .values_list(
-            "agreement_id",
-            "institution__slug",
-            "institution__name",
-            "institution__name_zh_hans",
-            "institution__kind",
+        rows_by_ids(
+            "parties-by-agreement",
+            lambda ids: (
+                party.objects.filter(in_ids("agreement_id", ids))
+                .order_by("agreement_id", "order", "id")
+                .values_list(
+                    "agreement_id",
+                    "institution__slug",
+                    "institution__name",
+                    "institution__name_zh_hans",
+                    "institution__kind",
+                )
+            ),
+            agreement_ids,
         )
     )
     return {pk: [ListedName(*names) for names in parties] for pk, parties in rows.items()}
@@ -259,10 +295,19 @@ def fields_by_agreement(agreement_ids):
     """
     link = apps.get_model("partnerships", "AgreementFocusArea")
     rows = grouped(
-        link.objects.filter(in_ids("agreement_id", agreement_ids))
-        .order_by()
-        .values_list(
-            "agreement_id", "focus_area__slug", "focus_area__name", "focus_area__name_zh_hans"
+        rows_by_ids(
+            "fields-by-agreement",
+            lambda ids: (
+                link.objects.filter(in_ids("agreement_id", ids))
+                .order_by()
+                .values_list(
+                    "agreement_id",
+                    "focus_area__slug",
+                    "focus_area__name",
+                    "focus_area__name_zh_hans",
+                )
+            ),
+            agreement_ids,
         ),
         sort=lambda field: field[1],
     )
