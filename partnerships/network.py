@@ -30,7 +30,7 @@ from .models import (
     InstitutionNameType,
 )
 from .models.common import choice_label, reads_chinese, slug_address
-from .models.querysets import in_ids
+from .models.querysets import in_ids, rows_written_once
 
 MAX_NODES = 150  # the strongest part shown at scale; said on the page
 MAX_DRAWN_EDGES = 200  # the heaviest edges among the nodes kept
@@ -208,10 +208,14 @@ def _nodes(counts):
         .order_by("pk")
         .values("name")[:1]
     )
-    records = (
-        Institution.objects.filter(in_ids("id", ids))
-        .annotate(acronym=Subquery(acronym))
-        .values_list("pk", "slug", "name", "kind", "name_zh_hans", "acronym")
+    records = rows_written_once(
+        "network-nodes",
+        lambda ids: (
+            Institution.objects.filter(in_ids("id", ids))
+            .annotate(acronym=Subquery(acronym))
+            .values_list("pk", "slug", "name", "kind", "name_zh_hans", "acronym")
+        ),
+        ids,
     )
     nodes = [
         Node(

@@ -18,7 +18,7 @@ from django.db.models import F, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from .models import AgreementParty, AgreementStatus, InstitutionPair
-from .models.querysets import in_ids
+from .models.querysets import in_ids, rows_written_once
 
 TABLE = InstitutionPair._meta.db_table
 
@@ -85,11 +85,15 @@ def institutions_of(agreements):
 def strongest(institution, limit):
     """``[(partner id, agreements co-signed)]`` of ``institution`` (an id), most first,
     ties by id: at most ``limit``."""
-    return list(
-        InstitutionPair.objects.filter(institution=institution)
-        .exclude(partner=institution)
-        .order_by("-agreements", "partner")
-        .values_list("partner", "agreements")[:limit]
+    return rows_written_once(
+        f"strongest-{limit}",
+        lambda institution: (
+            InstitutionPair.objects.filter(institution=institution)
+            .exclude(partner=institution)
+            .order_by("-agreements", "partner")
+            .values_list("partner", "agreements")[:limit]
+        ),
+        institution,
     )
 
 
@@ -113,13 +117,18 @@ def most_linked(institutions, excluded, limit):
     """``[(institution id, links)]``: the partners of ``institutions`` (ids) other than
     ``excluded``, by their agreements co-signed with all of those together (the weight of
     their links to them), most first, ties by id: at most ``limit``."""
-    return list(
-        InstitutionPair.objects.filter(in_ids("institution_id", institutions))
-        .exclude(in_ids("partner_id", excluded))
-        .values("partner")
-        .annotate(links=Sum("agreements"))
-        .order_by("-links", "partner")
-        .values_list("partner", "links")[:limit]
+    return rows_written_once(
+        f"most-linked-{limit}",
+        lambda institutions, excluded: (
+            InstitutionPair.objects.filter(in_ids("institution_id", institutions))
+            .exclude(in_ids("partner_id", excluded))
+            .values("partner")
+            .annotate(links=Sum("agreements"))
+            .order_by("-links", "partner")
+            .values_list("partner", "links")[:limit]
+        ),
+        institutions,
+        excluded,
     )
 
 
@@ -132,11 +141,15 @@ def among_with_counts(institutions):
     """``(among(institutions), agreement_counts(institutions))`` from one read of their
     rows: the pairs a < b and the diagonal a = b."""
     pairs, counts = [], {}
-    rows = InstitutionPair.objects.filter(
-        in_ids("institution_id", institutions),
-        in_ids("partner_id", institutions),
-        institution__lte=F("partner"),
-    ).values_list("institution", "partner", "agreements")
+    rows = rows_written_once(
+        "among",
+        lambda institutions: InstitutionPair.objects.filter(
+            in_ids("institution_id", institutions),
+            in_ids("partner_id", institutions),
+            institution__lte=F("partner"),
+        ).values_list("institution", "partner", "agreements"),
+        institutions,
+    )
     for a, b, agreements in rows:
         if a == b:
             counts[a] = agreements
@@ -149,9 +162,13 @@ def agreement_counts(institutions):
     """``{institution id: published agreements}`` for ``institutions`` (ids) that signed
     any: their rows with themselves."""
     return dict(
-        InstitutionPair.objects.filter(
-            in_ids("institution_id", institutions), partner=F("institution")
-        ).values_list("institution", "agreements")
+        rows_written_once(
+            "agreement-counts",
+            lambda institutions: InstitutionPair.objects.filter(
+                in_ids("institution_id", institutions), partner=F("institution")
+            ).values_list("institution", "agreements"),
+            institutions,
+        )
     )
 
 
