@@ -18,7 +18,8 @@ from django.db.models import F, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from .models import AgreementParty, AgreementStatus, InstitutionPair
-from .models.querysets import in_ids, rows_written_once
+from .models.common import slug_address
+from .models.querysets import ListedName, in_ids, rows_written_once
 
 TABLE = InstitutionPair._meta.db_table
 
@@ -98,19 +99,36 @@ def strongest(institution, limit):
 
 
 def strongest_partners(institution, limit):
-    """The partners of ``institution`` most often co-signing with it (ties by name), as
-    institutions with ``shared`` (the agreements co-signed): at most ``limit``."""
-    pairs = (
-        InstitutionPair.objects.filter(institution=institution)
-        .exclude(partner=institution)
-        .select_related("partner")
-        .order_by("-agreements", "partner__name", "partner")[:limit]
+    """The partners of ``institution`` (an id) most often co-signing with it (ties by
+    name), as :class:`Partner` values with ``shared`` (the agreements co-signed): at most
+    ``limit``."""
+    rows = rows_written_once(
+        f"strongest-partners-{limit}",
+        lambda institution: (
+            InstitutionPair.objects.filter(institution=institution)
+            .exclude(partner=institution)
+            .order_by("-agreements", "partner__name", "partner")
+            .values_list("partner__slug", "partner__name", "partner__name_zh_hans", "agreements")[
+                :limit
+            ]
+        ),
+        institution,
     )
-    found = []
-    for pair in pairs:
-        pair.partner.shared = pair.agreements
-        found.append(pair.partner)
-    return found
+    return [Partner(slug, name, name_zh_hans, shared) for slug, name, name_zh_hans, shared in rows]
+
+
+class Partner(ListedName):
+    """A partner as an institution's page lists it: its names, its page and the
+    agreements it co-signed with the institution (``shared``)."""
+
+    __slots__ = ("shared",)
+
+    def __init__(self, slug, name, name_zh_hans, shared):
+        super().__init__(slug, name, name_zh_hans)
+        self.shared = shared
+
+    def get_absolute_url(self):
+        return slug_address("institution-detail", self.slug)
 
 
 def most_linked(institutions, excluded, limit):
