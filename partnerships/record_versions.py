@@ -19,7 +19,7 @@ from partnerships.models import (
     Source,
 )
 from partnerships.models.common import format_partial_date
-from partnerships.models.querysets import sees_drafts
+from partnerships.models.querysets import rows_written_once, sees_drafts
 
 # Record kind (as in the URL names) -> model.
 VERSIONED = {
@@ -39,11 +39,17 @@ def version_url(kind, slug, history_id):
 
 def latest_version(record):
     """``(history id, history date)`` of the record's newest history entry, or ``None``."""
-    return (
-        record.history.order_by("-history_date", "-history_id")
-        .values_list("history_id", "history_date")
-        .first()
+    history = type(record).history.model
+    rows = rows_written_once(
+        f"latest-version-{history._meta.label}",
+        lambda pk: (
+            history.objects.filter(id=pk)
+            .order_by("-history_date", "-history_id")
+            .values_list("history_id", "history_date")[:1]
+        ),
+        record.pk,
     )
+    return rows[0] if rows else None
 
 
 def version_facts(model, version):

@@ -233,8 +233,9 @@ def rows_written_once(name, build, *arguments):
         cursor.execute(
             sql,
             [
-                numbers[param]
-                if type(param) is int and param in numbers
+                # An integer field's value may come wrapped (psycopg's Int8): kept so.
+                type(param)(numbers[param])
+                if isinstance(param, int) and not isinstance(param, bool) and param in numbers
                 else values.get(id(param), param)
                 for param in params
             ],
