@@ -160,3 +160,31 @@ def test_an_institution_page_counts_its_agreements_and_its_people(client, admin_
     assert read.context["position_count"] == people
     everyone = f"All {people} people with positions here"
     assert (everyone in read.content.decode()) == (people > POSITIONS_SHOWN)
+
+
+def test_a_position_is_dated_only_when_its_source_dates_it(client, db):
+    """A dated position says since when it is known; an undated one says nothing of when
+    (not "as of Not stated"), on the institution's page and the person's."""
+    import datetime
+
+    from partnerships.models import DatePrecision
+    from tests.factories import InstitutionFactory, PersonFactory, PositionFactory
+
+    place = InstitutionFactory(slug="dated-place")
+    dated = PersonFactory(slug="dated", family_name="Dated")
+    undated = PersonFactory(slug="undated", family_name="Undated")
+    PositionFactory(
+        institution=place,
+        person=dated,
+        title="Dean",
+        as_of=datetime.date(2024, 3, 1),
+        as_of_precision=DatePrecision.MONTH,
+    )
+    PositionFactory(institution=place, person=undated, title="Dean", as_of=None)
+
+    institution_page = get(client, "institution-detail", "dated-place")
+    assert "(as of March 2024)" in institution_page
+    assert "as of Not stated" not in institution_page
+    assert institution_page.count("as of") == 1
+    assert "— as of March 2024" in get(client, "person-detail", "dated")
+    assert "as of" not in get(client, "person-detail", "undated")

@@ -202,6 +202,11 @@ class Position(NaturalKeyMixin, Cited):
     def as_of_display(self):
         return format_partial_date(self.as_of, self.as_of_precision)
 
+    @property
+    def as_of_known(self):
+        """Whether the source dates the position: an undated one says nothing of when."""
+        return self.as_of is not None and self.as_of_precision != DatePrecision.UNKNOWN
+
     def clean(self):
         clean_partial_date(self.as_of, self.as_of_precision, "as_of", "as_of_precision")
         if self.start_date and self.end_date and self.end_date < self.start_date:
