@@ -5,7 +5,7 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Window
+from django.db.models import Count, Prefetch, Q, Window
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -329,17 +329,18 @@ class InstitutionDetailView(DetailView):
     template_name = "partnerships/institution_detail.html"
 
     def get_queryset(self):
+        return Institution.objects.visible_to(self.request.user).prefetch_related("names")
+
+    def get_object(self, queryset=None):
+        institution = super().get_object(queryset)
         # Readers see links to public institutions only; editors every link.
         relations = InstitutionRelation.objects.all()
         if not sees_drafts(self.request.user):
             relations = relations.filter(public_condition(Institution, via="subject__")).filter(
                 public_condition(Institution, via="object__")
             )
-        return Institution.objects.visible_to(self.request.user).prefetch_related(
-            "names",
-            Prefetch("relations_from", queryset=relations.select_related("object")),
-            Prefetch("relations_to", queryset=relations.select_related("subject")),
-        )
+        _attach_relations(institution, relations)
+        return institution
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -391,6 +392,23 @@ class InstitutionDetailView(DetailView):
             ),
         )
         return context
+
+
+def _attach_relations(institution, relations):
+    """Give ``institution`` its ``relations`` both ways, as ``prefetch_related`` would
+    (``relations_from``, ``relations_to``), read in one query rather than one per way:
+    a query's round trip and the prefetching around it were about a millisecond."""
+    both_ways = list(
+        relations.filter(Q(subject=institution) | Q(object=institution)).select_related(
+            "subject", "object"
+        )
+    )
+    prefetched = institution.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, side in (("relations_from", "subject_id"), ("relations_to", "object_id")):
+        found = getattr(institution, name).all()
+        found._result_cache = [r for r in both_ways if getattr(r, side) == institution.pk]
+        found._prefetch_done = True
+        prefetched[name] = found
 
 
 class PersonDetailView(DetailView):

@@ -188,3 +188,29 @@ def test_a_position_is_dated_only_when_its_source_dates_it(client, db):
     assert institution_page.count("as of") == 1
     assert "— as of March 2024" in get(client, "person-detail", "dated")
     assert "as of" not in get(client, "person-detail", "undated")
+
+
+def test_an_institution_page_links_both_ways_to_the_institutions_a_reader_may_see(
+    client, admin_client, db
+):
+    """Its own links ("is part of") and those to it ("Linked institutions"), read in one
+    query; readers see none to an institution that is not public, editors see it."""
+    from partnerships.models import InstitutionRelation, InstitutionRelationType
+    from tests.factories import InstitutionFactory
+
+    parent = InstitutionFactory(slug="parent", name="Parent University")
+    place = InstitutionFactory(slug="place", name="Place Hospital")
+    child = InstitutionFactory(slug="child", name="Child Clinic")
+    hidden = InstitutionFactory(slug="hidden", name="Hidden Centre", published=False)
+    for subject, target in ((place, parent), (child, place), (hidden, place)):
+        InstitutionRelation.objects.create(
+            subject=subject, object=target, relation_type=InstitutionRelationType.PART_OF
+        )
+
+    read = get(client, "institution-detail", "place")
+    assert 'href="/institutions/parent/"' in read
+    assert "Linked institutions" in read and 'href="/institutions/child/"' in read
+    assert "/institutions/hidden/" not in read
+    edited = admin_client.get(reverse("institution-detail", args=["place"])).content.decode()
+    assert 'href="/institutions/hidden/"' in edited and 'href="/institutions/child/"' in edited
+    assert 'href="/institutions/place/"' in get(client, "institution-detail", "child")
