@@ -19,6 +19,7 @@ from functools import cached_property, lru_cache
 import igraph
 import networkx as nx
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.db import connection
 from django.db.models import Count, F, OuterRef, Subquery, Window
 from django.utils.translation import get_language, ngettext
 
@@ -30,7 +31,7 @@ from .models import (
     InstitutionNameType,
 )
 from .models.common import choice_label, reads_chinese, slug_address
-from .models.querysets import in_ids, rows_written_once
+from .models.querysets import IdArray, in_ids, rows_written_once
 
 MAX_NODES = 150  # the strongest part shown at scale; said on the page
 MAX_DRAWN_EDGES = 200  # the heaviest edges among the nodes kept
@@ -248,6 +249,22 @@ def _pairs(agreements, ids):
     )
 
 
+def _pairs_in(agreement_ids, ids):
+    """``_pairs`` of the agreements ``agreement_ids`` (an ``IdArray``), on PostgreSQL: their
+    party rows among ``ids`` read once, then paired within each agreement."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "WITH found AS MATERIALIZED ("
+            f"  SELECT agreement_id, institution_id FROM {AgreementParty._meta.db_table}"
+            "   WHERE agreement_id = ANY(%s::bigint[]) AND institution_id = ANY(%s::bigint[])"
+            ") SELECT a.institution_id, b.institution_id, count(*) FROM found a"
+            " JOIN found b ON a.agreement_id = b.agreement_id"
+            " AND a.institution_id < b.institution_id GROUP BY 1, 2",
+            [agreement_ids, list(ids)],
+        )
+        return cursor.fetchall()
+
+
 def _assemble(nodes, pairs, institutions_in_scope, centre=None):
     by_pk = {node.pk: node for node in nodes}
     pairs = sorted(pairs, key=lambda pair: (-pair[2], pair[0], pair[1]))
@@ -388,7 +405,22 @@ def directory_network(agreements=None):
         ranked, in_scope = partner_pairs.most_active(MAX_NODES)
         counts = dict(ranked)
         return _assemble(_nodes(counts), partner_pairs.among(list(counts)), in_scope)
-    parties = AgreementParty.objects.filter(agreement__in=agreements.values("pk"))
+    if connection.vendor == "postgresql":
+        # The filtered agreements found once, as ids, whose party rows the ranking and the
+        # links then read: each running the filter itself, the links joined the party
+        # rows of the 150 institutions (70,000 for the hubs) before keeping those of the
+        # filtered agreements (150 ms for hospitals in a year at 100,000 agreements; 45).
+        agreement_ids = IdArray(sorted(agreements.order_by().values_list("pk", flat=True)))
+        parties = AgreementParty.objects.filter(in_ids("agreement_id", agreement_ids))
+
+        def links_among(institutions):
+            return _pairs_in(agreement_ids, institutions)
+    else:
+        parties = AgreementParty.objects.filter(agreement__in=agreements.values("pk"))
+
+        def links_among(institutions):
+            return _pairs(agreements, institutions)
+
     # One party row per agreement and institution (a unique constraint): no DISTINCT.
     # COUNT(*) OVER () counts the groups before LIMIT: how many institutions there are,
     # in the same pass over the filtered agreements rather than a second one.
@@ -401,7 +433,7 @@ def directory_network(agreements=None):
     counts = {institution: count for institution, count, _ in ranked}
     in_scope = ranked[0][2] if ranked else 0
     nodes = _nodes(counts)
-    return _assemble(nodes, _pairs(agreements, list(counts)), in_scope)
+    return _assemble(nodes, links_among(list(counts)), in_scope)
 
 
 def institution_network(institution):
