@@ -19,7 +19,7 @@ from django.db import connection
 from django.db.models import Case, Expression, F, FloatField, Q, Value, When
 
 from .models import Agreement, AgreementSearch
-from .models.querysets import InIds
+from .models.querysets import InIds, sql_written_once
 from .search_documents import SEARCH_CONFIG
 
 MAX_QUERY_LENGTH = 200
@@ -235,7 +235,6 @@ def _first_of_each(querysets, plans, limit, published_agreements, shared_by=None
 
 # A stand-in for the searched text in the SQL written once (``_ranked_sql``).
 _SEARCHED = "\x00searched\x00"
-_RANKED_SQL = {}
 
 
 def _ranked_sql(queryset, search_plan, published_agreements, shared_by):
@@ -245,17 +244,20 @@ def _ranked_sql(queryset, search_plan, published_agreements, shared_by):
     Writing it took the ORM about 0.3 ms a section, more than a lexicon lookup. With
     ``shared_by``, what the querysets hold is decided by it, the model and
     ``published_agreements`` (as ``_remembered`` shares results by): the SQL is written
-    once for each of these and the way the text is read, with a stand-in for the text,
-    which each search then puts in its place among the parameters.
+    once for each of these and the way the text is read (``sql_written_once``), with a
+    stand-in for the text.
     """
     if shared_by is None:
         return _written_ranked_sql(queryset, search_plan, published_agreements)
-    key = (queryset.model._meta.label, shared_by, published_agreements, search_plan.search_type)
-    if key not in _RANKED_SQL:
-        stand_in = _plan_for(queryset.model, _SEARCHED, search_plan.search_type, ())
-        _RANKED_SQL[key] = _written_ranked_sql(queryset, stand_in, published_agreements)
-    sql, params = _RANKED_SQL[key]
-    return sql, [search_plan.text if param == _SEARCHED else param for param in params]
+    model, search_type = queryset.model, search_plan.search_type
+    return sql_written_once(
+        ("search-section", model._meta.label, shared_by, published_agreements, search_type),
+        lambda text: _written_ranked_sql(
+            queryset, _plan_for(model, text, search_type, ()), published_agreements
+        ),
+        [search_plan.text],
+        [_SEARCHED],
+    )
 
 
 def _written_ranked_sql(queryset, search_plan, published_agreements):

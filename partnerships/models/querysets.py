@@ -193,14 +193,42 @@ _WRITTEN_ONCE = {}
 _STAND_IN_ID = -7_340_233_117
 
 
+def sql_written_once(key, write, arguments, stand_ins):
+    """``(sql, params)`` of ``write(*arguments)``: written once per process, under
+    ``key``, as ``write(*stand_ins)``, and each call puts its ``arguments`` back among the
+    parameters in place of the stand-ins. A stand-in is a list of ids (an ``IdArray``,
+    found by identity), an id or a text (found by value).
+
+    For small queries every page sends, the ORM took as long to write the SQL as the
+    database to answer it (a page's cards' parties: 0.7 ms and 0.5).
+    """
+    if key not in _WRITTEN_ONCE:
+        _WRITTEN_ONCE[key] = (*write(*stand_ins), stand_ins)
+    sql, params, stand_ins = _WRITTEN_ONCE[key]
+    by_identity, by_value = {}, {}
+    for stand_in, value in zip(stand_ins, arguments, strict=True):
+        if isinstance(stand_in, IdArray):
+            by_identity[id(stand_in)] = value
+        else:
+            by_value[stand_in] = value
+
+    def put_back(param):
+        if id(param) in by_identity:
+            return by_identity[id(param)]
+        if isinstance(param, (int, str)) and not isinstance(param, bool) and param in by_value:
+            value = by_value[param]
+            # An integer field's value may come wrapped (psycopg's Int8): kept so.
+            return type(param)(value) if isinstance(param, int) else value
+        return param
+
+    return sql, [put_back(param) for param in params]
+
+
 def rows_written_once(name, build, *arguments):
     """The rows of ``build(*arguments)``, a ``values_list`` query whose values need no
-    conversion (ids, numbers, text), each argument an id or a list of ids.
-
-    On PostgreSQL its SQL is written once per process, under ``name``, with stand-ins
-    for the arguments, which each call puts back among the parameters: the ORM took
-    longer to write a page's query of its cards' parties (0.7 ms) than the database to
-    answer it (0.5 ms). A list of ids is one array parameter (``in_ids``).
+    conversion (ids, numbers, text), each argument an id or a list of ids; on
+    PostgreSQL its SQL is written once per process, under ``name``
+    (:func:`sql_written_once`). A list of ids is one array parameter (``in_ids``).
     """
     if connection.vendor != "postgresql":
         return list(build(*arguments))
@@ -210,36 +238,22 @@ def rows_written_once(name, build, *arguments):
         not isinstance(value, int) and getattr(value, "size", len(value)) >= InIds.READ_ALL_FROM
         for value in arguments
     )
-    written = _WRITTEN_ONCE.get((name, many))
-    if written is None:
-        stand_ins = []
-        for place, value in enumerate(arguments):
-            if isinstance(value, int):
-                stand_ins.append(_STAND_IN_ID - place)
-            else:
-                stand_in = IdArray([])
-                stand_in.size = InIds.READ_ALL_FROM if many[place] else 0
-                stand_ins.append(stand_in)
-        sql, params = build(*stand_ins).query.sql_with_params()
-        written = _WRITTEN_ONCE[name, many] = (sql, params, stand_ins)
-    sql, params, stand_ins = written
-    values = {id(stand_in): value for stand_in, value in zip(stand_ins, arguments, strict=True)}
-    numbers = {
-        stand_in: value
-        for stand_in, value in zip(stand_ins, arguments, strict=True)
-        if isinstance(value, int)
-    }
+    stand_ins = []
+    for place, value in enumerate(arguments):
+        if isinstance(value, int):
+            stand_ins.append(_STAND_IN_ID - place)
+        else:
+            stand_in = IdArray([])
+            stand_in.size = InIds.READ_ALL_FROM if many[place] else 0
+            stand_ins.append(stand_in)
+    sql, params = sql_written_once(
+        (name, many),
+        lambda *stand_ins: build(*stand_ins).query.sql_with_params(),
+        arguments,
+        stand_ins,
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            [
-                # An integer field's value may come wrapped (psycopg's Int8): kept so.
-                type(param)(numbers[param])
-                if isinstance(param, int) and not isinstance(param, bool) and param in numbers
-                else values.get(id(param), param)
-                for param in params
-            ],
-        )
+        cursor.execute(sql, params)
         return cursor.fetchall()
 
 
