@@ -14,7 +14,7 @@ import hashlib
 
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
-from django.utils import translation
+from django.utils import timezone, translation
 
 from .models import DirectoryVersion, FocusArea
 from .models.querysets import sees_drafts
@@ -67,11 +67,12 @@ def focus_area_counts():
 
 
 def request_key(request, ignored=("page", "sort")):
-    """The parts of a request that decide derived numbers: parameters and draft visibility."""
+    """The parts of a request that decide derived numbers: parameters, draft visibility
+    and the day ("in force today" counts and filters change at midnight)."""
     params = sorted(
         (name, tuple(request.GET.getlist(name))) for name in request.GET if name not in ignored
     )
-    return (request.path, params, sees_drafts(getattr(request, "user", None)))
+    return (request.path, params, sees_drafts(getattr(request, "user", None)), timezone.localdate())
 
 
 def page_key(request, version):
@@ -87,6 +88,7 @@ def page_key(request, version):
         translation.get_language(),
         sees_drafts(getattr(request, "user", None)),
         request.get_full_path(),
+        timezone.localdate(),  # pages that say what is in force today change at midnight
     )
     return f"directory:page:{version}:{_digest(parts)}"
 

@@ -261,11 +261,11 @@ class FacetedFilterSet(django_filters.FilterSet):
         # remembered too. A broad search ("hospital": 80,000 of 95,000 agreements at
         # 100,000) takes seconds to count, which its next filter then reuses. Named by its
         # base and its filter's values rather than by its SQL, which took a millisecond
-        # to write out per set; by the day too, as "in force today" is.
+        # to write out per set.
         shared = len(applied) == 1 and (len(faceted) == 1 or "q" in applied)
         if shared:
             (name,) = applied
-            shared = (*self.base_identity, name, repr(self.active[name]), timezone.localdate())
+            shared = (*self.base_identity, name, repr(self.active[name]))
         sets[applied] = Matching.of(
             self.queryset_without(excluded), whole, shared=shared, year_rows=self.year_rows(applied)
         )
@@ -273,9 +273,10 @@ class FacetedFilterSet(django_filters.FilterSet):
 
     @cached_property
     def base_identity(self):
-        """What names the agreements filtered: the filter set and its queryset's SQL
-        (which holds who may see drafts), written out once per request."""
-        return (type(self).__name__, str(self.queryset.order_by().query))
+        """What names the agreements filtered: the filter set, its queryset's SQL (which
+        holds who may see drafts), written out once per request, and the day, on which
+        "in force today" depends."""
+        return (type(self).__name__, str(self.queryset.order_by().query), timezone.localdate())
 
     def year_rows(self, applied):
         """Rows that count the years of the results under the filters ``applied`` faster

@@ -3,13 +3,14 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from partnerships.in_force import (
     AddMonths,
@@ -173,6 +174,36 @@ def test_the_in_force_today_facet_counts_and_filters(client, agreements):
     assert "In force: In force today" in filtered.content.decode()
     assert today.year >= 2026  # the fixture's dates assume a clock past mid-2026
     assert {"running", "renewed"} <= expected
+
+
+def test_what_is_in_force_today_changes_at_midnight_though_pages_are_remembered(
+    client, agreements, monkeypatch
+):
+    """Counts, page ids and whole pages are remembered per day: on the day "running"
+    ends (3 years from 1 March 2025), the cached answers of the day before are not served."""
+    real_localdate = timezone.localdate
+
+    def today_is(day):
+        monkeypatch.setattr(
+            timezone,
+            "localdate",
+            lambda value=None, timezone=None: day if value is None else real_localdate(value),
+        )
+
+    def in_force_listed():
+        html = client.get(reverse("agreement-list"), {"in_force": "today"}).content.decode()
+        return {slug for slug in agreements if f'href="/agreements/{slug}/"' in html}
+
+    def facet_count():
+        html = client.get(reverse("agreement-list")).content.decode()
+        return re.search(r"In force today\s*<span[^>]*>\s*(\d+)", html)[1]
+
+    today_is(date(2028, 2, 29))
+    assert "running" in in_force_listed()
+    before = facet_count()
+    today_is(date(2028, 3, 1))
+    assert "running" not in in_force_listed()
+    assert int(facet_count()) == int(before) - 1
 
 
 def test_a_bad_in_force_value_is_ignored_and_said(client, agreements):
