@@ -56,7 +56,7 @@ COLD_REQUESTS = 3  # single requests alone per page type; the median is reported
 WARMUP_URLS = 200  # of each pool, walked before the first measured round
 CACHED_URLS = 20  # of each pool, repeated for the cached figure
 CACHE_FILL_TIMES = 8  # requests per cached URL before measuring: every worker holds it
-FIELD_PAGES = 20  # field pages drawn from the first 20 of each field
+FIELD_PAGES = 40  # field pages drawn from the first 40 of each field
 
 # Targets, from issue 9.
 HTML_P95_MS = 150
@@ -1178,7 +1178,7 @@ def parse_args(argv=None):
     )
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--small", type=int, default=100, help="Scale of the query-count check.")
-    parser.add_argument("--pool", type=int, default=3000, help="Distinct URLs per page type.")
+    parser.add_argument("--pool", type=int, default=5000, help="Distinct URLs per page type.")
     parser.add_argument("--rounds", type=int, default=2, help="Interleaved rounds per page type.")
     parser.add_argument("--duration", type=int, default=10, help="Seconds per round and side.")
     parser.add_argument("--warmup", type=int, default=3, help="Seconds of warm-up per side.")
