@@ -25,8 +25,7 @@ class Matching:
 
     ``shared``: the set is one many requests share (one filter, such as a year), so its
     counts are remembered too, under what names it (``shared``: its base and the filter
-    with its values, or ``True`` for its query); its ids are read only when a count is
-    not remembered.
+    with its values); its ids are read only when a count is not remembered.
     """
 
     def __init__(self, queryset, ids=None, whole=None, shared=False, year_rows=None):
@@ -89,13 +88,9 @@ class Matching:
 
     @cached_property
     def identity(self):
-        """What names a remembered set: for a shared one, what the caller named it by, else
-        its query (filters, values, and who may see drafts)."""
-        if self.whole is not None:
-            return self.whole
-        if self.shared is True:
-            return str(self.queryset.query)
-        return self.shared or None
+        """What names a remembered set (the whole one or a shared one): what the caller
+        named it by; ``None`` for a set no other request shares."""
+        return self.whole if self.whole is not None else (self.shared or None)
 
     def agreements(self):
         """The matching agreements, as a queryset to count or group."""

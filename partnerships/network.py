@@ -73,14 +73,12 @@ def _description(language, kind, agreements):
         "%(name)s (%(kind)s): %(count)s agreements",
         agreements,
     )
-    values = {
+    return template % {
         "name": "%(name)s",
-        "kind": choice_label(InstitutionKind, kind),
+        # Any "%" of the kind's label is kept as it is by the name's formatting.
+        "kind": choice_label(InstitutionKind, kind).replace("%", "%%"),
         "count": count_text(agreements),
     }
-    # Any "%" of the kind's label is kept as it is by the name's formatting.
-    values["kind"] = values["kind"].replace("%", "%%")
-    return template % values
 
 
 @dataclass
