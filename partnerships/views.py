@@ -148,17 +148,7 @@ class FacetedListView(TemplateView):
             for f in facet_list
         }
         chips, unknown = facets.active_filters(filterset, params, known)
-        notices = [
-            _("%(filter)s: %(problem)s This filter was ignored.")
-            % {"filter": filterset.filters[name].label, "problem": " ".join(messages)}
-            for name, messages in filterset.form.errors.items()
-            if name in filterset.filters
-        ]
-        notices += [
-            _("%(filter)s: nothing in the directory is called “%(value)s”.")
-            % {"filter": label, "value": value}
-            for label, value in unknown
-        ]
+        notices = ignored_filter_notices(filterset) + unknown_value_notices(unknown)
         notices += [
             f"This page does not take the parameter “{name}”, so it was ignored."
             for name in unknown_parameters(params, self.filterset_class)
@@ -601,18 +591,32 @@ def search_everything(request):
     )
 
 
+def ignored_filter_notices(filterset):
+    """What the reader is told of each filter whose value was invalid and so ignored."""
+    return [
+        _("%(filter)s: %(problem)s This filter was ignored.")
+        % {"filter": filterset.filters[name].label, "problem": " ".join(messages)}
+        for name, messages in filterset.form.errors.items()
+        if name in filterset.filters
+    ]
+
+
+def unknown_value_notices(unknown):
+    """What the reader is told of each ``(filter label, value)`` naming nothing."""
+    return [
+        _("%(filter)s: nothing in the directory is called “%(value)s”.")
+        % {"filter": label, "value": value}
+        for label, value in unknown
+    ]
+
+
 def _network_filters(request):
     """The agreement list's FilterSet over published agreements, and what it ignored."""
     filterset = AgreementFilterSet(
         request.GET, queryset=Agreement.objects.published(), request=request
     )
     filterset.form.is_valid()
-    notices = [
-        f"{filterset.filters[name].label}: {' '.join(messages)} This filter was ignored."
-        for name, messages in filterset.form.errors.items()
-        if name in filterset.filters
-    ]
-    return filterset, notices
+    return filterset, ignored_filter_notices(filterset)
 
 
 def _directory_network(filterset):
@@ -630,9 +634,7 @@ def network_page(request):
     graph = _directory_network(filterset)
     field_labels = {field.slug: field.reader_name for field in field_names()}
     chips, unknown = facets.active_filters(filterset, request.GET, {"field": field_labels})
-    notices += [
-        f"{label}: nothing in the directory is called “{value}”." for label, value in unknown
-    ]
+    notices += unknown_value_notices(unknown)
     query = request.GET.urlencode()
     return render(
         request,

@@ -182,6 +182,15 @@ def test_bad_filters_are_ignored_and_said_never_an_error(client, directory):
     assert client.get(reverse("network-edges-csv"), {"year": "x"}).status_code == 200
 
 
+def test_a_chinese_reader_is_told_of_ignored_filters_in_chinese(client, directory):
+    response = client.get("/zh-hans/network/", {"year": "soon", "field": "no-such-field"})
+    assert response.status_code == 200
+    notices = " ".join(response.context["notices"])
+    assert "已忽略此筛选条件" in notices  # the year "soon"
+    assert "名录中没有名为“no-such-field”的记录" in notices
+    assert "This filter was ignored" not in notices
+
+
 def test_an_institution_page_draws_its_partners_and_theirs(client, directory):
     graph = client.get(directory["hub"].get_absolute_url()).context["network"]
     slugs = {node.slug for node in graph.nodes}
