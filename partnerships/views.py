@@ -150,7 +150,8 @@ class FacetedListView(TemplateView):
         chips, unknown = facets.active_filters(filterset, params, known)
         notices = ignored_filter_notices(filterset) + unknown_value_notices(unknown)
         notices += [
-            f"This page does not take the parameter “{name}”, so it was ignored."
+            _("This page does not take the parameter “%(name)s”, so it was ignored.")
+            % {"name": name}
             for name in unknown_parameters(params, self.filterset_class)
         ]
         if page_notice:

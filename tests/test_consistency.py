@@ -55,6 +55,14 @@ def test_a_list_page_shows_a_notice_for_an_unknown_parameter(client, db):
     assert "export.csv?institutin" not in html
 
 
+def test_a_chinese_reader_reads_the_unknown_parameter_notice_in_chinese(client, db):
+    AgreementFactory()
+
+    html = client.get("/zh-hans/agreements/", {"institutin": "pumch"}).content.decode()
+
+    assert "此页面不接受参数“institutin”，已忽略。" in html
+
+
 @pytest.fixture
 def dated_and_undated(db):
     AgreementFactory(
