@@ -57,6 +57,7 @@ WARMUP_URLS = 200  # of each pool, walked before the first measured round
 CACHED_URLS = 20  # of each pool, repeated for the cached figure
 CACHE_FILL_TIMES = 8  # requests per cached URL before measuring: every worker holds it
 FIELD_PAGES = 40  # field pages drawn from the first 40 of each field
+FLOOR_URLS = 300  # search URLs served twice in the probe, for the search page's floor
 
 # Targets, from issue 9.
 HTML_P95_MS = 150
@@ -476,11 +477,82 @@ def probe_main(output, options):
     }
     if pages["csv"].get("status") == 200:
         result["csv_memory"] = csv_memory(client, targets)
+    if options.get("floor") and pages["search"].get("status") == 200:
+        # The pool's end: the load test rarely reaches it, and this process's cache is
+        # its own, so the servers measured later remember none of these results.
+        result["search_floor"] = search_floor([ours for ours, _ in pools["search"][-FLOOR_URLS:]])
     if options.get("datasette"):
         started = time.monotonic()
         result["datasette_rows"] = export_for_datasette(options["datasette"])
         result["datasette_seconds"] = time.monotonic() - started
     Path(output).write_text(json.dumps(result, default=str))
+
+
+def search_floor(paths):
+    """What a search page costs the machine once its searching costs nothing.
+
+    The same URLs are served twice through the WSGI application gunicorn runs, with the
+    page cache left out: first searched afresh, then with every section's count and ids
+    already remembered (``search.first_results``), so that only reading the shown
+    records and rendering the page are left. Each pass gives the processor time per
+    page of this process and of its PostgreSQL backend: on these cores the page can be
+    served at most ``cores × 1000 ÷ (their sum)`` times a second, an upper bound that
+    leaves out HTTP, gunicorn and the load generator.
+    """
+    from wsgiref.util import setup_testing_defaults
+
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.core.wsgi import get_wsgi_application
+    from django.db import connection
+    from django.test.utils import override_settings
+
+    def backend_pid():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            return cursor.fetchone()[0]
+
+    statements = []
+
+    def counted(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    def serve(app, path):
+        url = urllib.parse.urlsplit(path)
+        environ = {"PATH_INFO": url.path, "QUERY_STRING": url.query, "HTTP_HOST": "127.0.0.1"}
+        setup_testing_defaults(environ)
+        status = []
+        body = b"".join(app(environ, lambda code, headers, *_: status.append(code)))
+        if not status[0].startswith("200") or not body:
+            raise SystemExit(f"search floor: {path} answered {status[0]}")
+
+    middleware = [m for m in settings.MIDDLEWARE if not m.endswith(".PublicPageCacheMiddleware")]
+    with override_settings(MIDDLEWARE=middleware):
+        app = get_wsgi_application()
+        cache.clear()
+        serve(app, "/search/?q=hospital+university")  # templates read, connection open
+        backend = backend_pid()
+        passes = {}
+        for name in ("searched", "remembered"):
+            statements.clear()
+            python, postgres = time.process_time(), cpu_seconds([backend])
+            with connection.execute_wrapper(counted):
+                for path in paths:
+                    serve(app, path)
+            python, postgres = time.process_time() - python, cpu_seconds([backend]) - postgres
+            passes[name] = {
+                "python_ms": 1000 * python / len(paths),
+                "postgres_ms": 1000 * postgres / len(paths),
+                "queries": len(statements) / len(paths),
+            }
+        if backend_pid() != backend:  # PostgreSQL's share would be missing
+            return {"state": "connection renewed", "pages": len(paths)}
+    for figures in passes.values():
+        figures["ceiling_rps"] = (
+            os.cpu_count() * 1000 / (figures["python_ms"] + figures["postgres_ms"])
+        )
+    return {"state": "ok", "pages": len(paths), "cores": os.cpu_count(), **passes}
 
 
 def csv_memory(client, targets):
@@ -897,6 +969,46 @@ def p95_target(key, kind):
     return P95_TARGETS.get(key, HTML_P95_MS if kind == "html" else None)
 
 
+def search_floor_lines(floor, search):
+    """The search page's floor (``search_floor``) beside Datasette's search in this run."""
+    if not floor or floor.get("state") != "ok":
+        state = floor.get("state", "not measured") if floor else "not measured"
+        return ["## Search: the page's floor", "", f"Not measured ({state}).", ""]
+    datasette = [run["rps"] for run in (search or {}).get("datasette", {}).get("rounds", [])]
+    ours = [run["rps"] for run in (search or {}).get("ours", {}).get("rounds", [])]
+    lines = [
+        "## Search: the page's floor",
+        "",
+        f"The search pool's last {floor['pages']} URLs served twice in the probe's process "
+        "through the WSGI application gunicorn runs, the page cache left out: first searched "
+        "afresh, then with every section's count and ids already remembered, so that "
+        "reading the shown records and rendering the page are all that is left. Processor "
+        "time per page, of the process and of its PostgreSQL backend; the ceiling is "
+        f"{floor['cores']} cores × 1000 ÷ their sum, an upper bound that leaves out HTTP, "
+        "gunicorn and wrk.",
+        "",
+        "| pass | Python ms | PostgreSQL ms | queries | ceiling req/s | ceiling ÷ Datasette |",
+        "|---|--:|--:|--:|--:|--:|",
+    ]
+    for name, label in (("searched", "searched afresh"), ("remembered", "results remembered")):
+        figures = floor[name]
+        ratios = [figures["ceiling_rps"] / rps for rps in datasette if rps]
+        lines.append(
+            f"| {label} | {figures['python_ms']:.1f} | {figures['postgres_ms']:.1f} | "
+            f"{figures['queries']:.1f} | {figures['ceiling_rps']:.0f} | "
+            f"{spread(ratios, lambda v: f'{v:.2f}') if ratios else '–'} |"
+        )
+    if ours:
+        share = [rps / floor["searched"]["ceiling_rps"] for rps in ours]
+        lines += [
+            "",
+            "Under load the page searched afresh was served at "
+            f"{spread([100 * s for s in share], lambda v: f'{v:.0f}')} % of its ceiling "
+            f"(the uncached table's {spread(ours, rate)} req/s).",
+        ]
+    return [*lines, ""]
+
+
 def write_results(path, context):
     args, results, small, large = (context[k] for k in ("args", "results", "small", "large"))
     machine = context["machine"]
@@ -1047,6 +1159,7 @@ def write_results(path, context):
         f"only those, so a page slower than a round ({args.duration} s) shows none, and a "
         "page with few shows a p95 of few samples: read its cold time too.",
         "",
+        *search_floor_lines(large.get("search_floor"), results.get("search")),
         "## Cached and cold",
         "",
         f"Cached: {CACHED_URLS} URLs of the pool, already served, repeated (anonymous pages "
@@ -1287,7 +1400,7 @@ def main(argv=None):
         datasette_db = Path(workdir) / f"{DATASETTE_DB}.db"
         context["large"] = large = probe(
             env["large"], workdir, "large", pool=args.pool, seed=args.seed, explain=True,
-            keep_pools=True, datasette=str(datasette_db),
+            keep_pools=True, datasette=str(datasette_db), floor=True,
         )  # fmt: skip
         log(f"pools: {large['pool_sizes']}; Datasette table: {large['datasette_rows']:,} rows")
         args.agreements = large["agreements"]
