@@ -45,7 +45,11 @@ def path_language(path):
 
 def is_public_page(path):
     """Pages exist once per language; other addresses (API, downloads, admin) are neutral."""
-    return any(other_language_url(path, code) != path for code, _name in settings.LANGUAGES)
+    own = path_language(path)
+    # In its own language an address is itself: only the other languages tell.
+    return any(
+        other_language_url(path, code) != path for code, _name in settings.LANGUAGES if code != own
+    )
 
 
 class ReaderLanguageMiddleware:
@@ -61,6 +65,7 @@ class ReaderLanguageMiddleware:
     def __call__(self, request):
         path_language = translation.get_language_from_path(request.path_info)
         page = bool(path_language) or is_public_page(request.path_info)
+        request.is_public_page = page  # for the page's language links (language_context)
         preferred = self.preferred_language(request)
         if path_language:
             language = path_language
@@ -125,7 +130,10 @@ def switch_language(request, language):
 
 def language_context(request):
     """The page in every language, for ``hreflang`` alternates and the switcher."""
-    if request is None or not is_public_page(request.path_info):
+    if request is None:
+        return {"page_languages": []}
+    page = getattr(request, "is_public_page", None)
+    if not (is_public_page(request.path_info) if page is None else page):
         return {"page_languages": []}
     full_path = request.get_full_path()
     current = translation.get_language()
