@@ -220,7 +220,8 @@ class _Cards:
 
     @staticmethod
     def agreements(count):
-        """ "12 agreements", as the cards' templates wrote it with ``blocktranslate``."""
+        """The number of published agreements ("12 agreements"), as the cards' templates
+        wrote it with ``blocktranslate``."""
         words = ngettext("%(count)s agreement", "%(count)s agreements", count)
         return words % {"count": escaped(formats.localize(count))}
 
