@@ -146,11 +146,16 @@ def reader_name(record, query=""):
 @register.simple_tag
 def other_name(record, query=""):
     """The record's name in the other language, to show beside the reader's; or nothing."""
-    names = record.names_for_reader()
+    return in_other_language(record.names_for_reader(), highlighter(query))
+
+
+def in_other_language(names, marked):
+    """The second of ``names`` (``names_for_reader``) marked with its language, its words
+    highlighted by ``marked`` (``highlighter``); or nothing."""
     if len(names) < 2:
         return ""
     text, tag = names[1]
-    return format_html('<span lang="{}">{}</span>', tag, highlight(text, query))
+    return format_html('<span lang="{}">{}</span>', tag, marked(text))
 
 
 @register.simple_tag
@@ -209,14 +214,6 @@ class _Cards:
         if _primary_language(tag) == self.page_language:
             return html_text
         return f'<span lang="{html.escape(tag)}">{html_text}</span>'
-
-    def english(self, text):
-        """``english``: curated text kept in English, marked so on a Chinese page."""
-        if not text:
-            return ""
-        if self.page_language == "en":
-            return html.escape(text)
-        return f'<span lang="en">{html.escape(text)}</span>'
 
     @staticmethod
     def agreements(count):
@@ -299,16 +296,11 @@ def person_card(context, person, query=""):
     highlighted, their positions (those a reader may see: ``for_list``) and their
     published agreements."""
     cards = _Cards.for_page(context, query)
-    names = person.names_for_reader(cards.in_chinese)
-    other = ""
-    if len(names) > 1:
-        text, tag = names[1]
-        other = (
-            f' <span class="romanised"><span lang="{escaped(tag)}">'
-            f"{cards.marked(text)}</span></span>"
-        )
+    other = in_other_language(person.names_for_reader(cards.in_chinese), cards.marked)
+    if other:
+        other = f' <span class="romanised">{other}</span>'
     positions = cards.semicolon.join(
-        f"{cards.english(position.title)}{cards.comma}"
+        f"{english(position.title)}{cards.comma}"
         f'<a href="{escaped(cards.institution_address(position.institution.slug))}">'
         f"{cards.name(position.institution, marked=False)}</a>"
         for position in person.positions.all()
